@@ -1,0 +1,176 @@
+package dev.cf520.detect;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Says whether a request came from Cloudflare: the TCP peer is in Cloudflare's published ranges,
+ * or the peer is a trusted proxy (a local load balancer, cloudflared) and the nearest untrusted
+ * hop in {@code X-Forwarded-For} is. Addresses are only ever parsed as literals: no DNS.
+ */
+public final class EdgeVerifier {
+
+    /** https://www.cloudflare.com/ips/ — override with cf520.cloudflare-ips-file when it changes. */
+    public static final List<String> CLOUDFLARE_RANGES = List.of(
+            "173.245.48.0/20", "103.21.244.0/22", "103.22.200.0/22", "103.31.4.0/22", "141.101.64.0/18",
+            "108.162.192.0/18", "190.93.240.0/20", "188.114.96.0/20", "197.234.240.0/22", "198.41.128.0/17",
+            "162.158.0.0/15", "104.16.0.0/13", "104.24.0.0/14", "172.64.0.0/13", "131.0.72.0/22",
+            "2400:cb00::/32", "2606:4700::/32", "2803:f800::/32", "2405:b500::/32", "2405:8100::/32",
+            "2a06:98c0::/29", "2c0f:f248::/32");
+
+    private final List<byte[][]> cloudflare;
+    private final List<byte[][]> trusted;
+
+    public EdgeVerifier(List<String> cloudflareCidrs, List<String> trustedProxyCidrs) {
+        this.cloudflare = parseAll(cloudflareCidrs);
+        this.trusted = parseAll(trustedProxyCidrs);
+    }
+
+    /** Reads CIDRs, one per line, {@code #} starts a comment. */
+    public static List<String> readRanges(Path file) throws IOException {
+        List<String> out = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            int hash = line.indexOf('#');
+            String s = (hash >= 0 ? line.substring(0, hash) : line).trim();
+            if (!s.isEmpty()) {
+                parse(s); // throws IllegalArgumentException naming the bad line
+                out.add(s);
+            }
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException(file + " holds no address ranges");
+        }
+        return out;
+    }
+
+    /** TRUE/FALSE, or null when it cannot be judged (a trusted proxy without a usable X-Forwarded-For). */
+    public Boolean verify(String peer, String xForwardedFor) {
+        byte[] p = literal(peer);
+        if (p == null) {
+            return null;
+        }
+        if (matches(cloudflare, p)) {
+            return Boolean.TRUE;
+        }
+        if (!matches(trusted, p)) {
+            return Boolean.FALSE;
+        }
+        if (xForwardedFor == null) {
+            return null;
+        }
+        String[] hops = xForwardedFor.split(",");
+        for (int i = hops.length - 1; i >= 0; i--) {
+            byte[] hop = literal(hops[i].trim());
+            if (hop == null) {
+                return null;
+            }
+            if (!matches(trusted, hop)) {
+                return matches(cloudflare, hop);
+            }
+        }
+        return null;
+    }
+
+    private static boolean matches(List<byte[][]> ranges, byte[] addr) {
+        for (byte[][] r : ranges) {
+            byte[] net = r[0];
+            int prefix = r[1][0] & 0xff;
+            if (net.length != addr.length) {
+                continue;
+            }
+            int full = prefix / 8;
+            int rest = prefix % 8;
+            boolean ok = Arrays.equals(net, 0, full, addr, 0, full);
+            if (ok && rest > 0) {
+                int mask = (0xff << (8 - rest)) & 0xff;
+                ok = (net[full] & mask) == (addr[full] & mask);
+            }
+            if (ok) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<byte[][]> parseAll(List<String> cidrs) {
+        List<byte[][]> out = new ArrayList<>();
+        for (String c : cidrs) {
+            out.add(parse(c));
+        }
+        return out;
+    }
+
+    static byte[][] parse(String cidr) {
+        int slash = cidr.indexOf('/');
+        byte[] addr = literal(slash < 0 ? cidr : cidr.substring(0, slash));
+        if (addr == null) {
+            throw new IllegalArgumentException("\"" + Text.sanitize(cidr, 64) + "\" is not an IP address range");
+        }
+        int prefix;
+        try {
+            prefix = slash < 0 ? addr.length * 8 : Integer.parseInt(cidr.substring(slash + 1).trim());
+        } catch (NumberFormatException e) {
+            prefix = -1;
+        }
+        if (prefix < 0 || prefix > addr.length * 8) {
+            throw new IllegalArgumentException("\"" + Text.sanitize(cidr, 64) + "\" has an invalid prefix length");
+        }
+        return new byte[][] {addr, {(byte) prefix}};
+    }
+
+    /** Dotted-quad IPv4 only (four decimal parts 0-255): InetAddress would resolve "256.0.0.1" through DNS. */
+    private static byte[] ipv4(String v) {
+        String[] parts = v.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        byte[] out = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 3) {
+                return null;
+            }
+            int n = Integer.parseInt(p); // digits only, checked by the caller
+            if (n > 255) {
+                return null;
+            }
+            out[i] = (byte) n;
+        }
+        return out;
+    }
+
+    /** The address bytes of an IP literal (v4-mapped v6 folded to v4), or null for anything else. */
+    static byte[] literal(String s) {
+        if (s == null || s.isEmpty() || s.length() > 45) {
+            return null;
+        }
+        String v = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
+        boolean v6 = v.indexOf(':') >= 0;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            boolean ok = (c >= '0' && c <= '9') || c == '.' || (v6 && (c == ':' || (c >= 'a' && c <= 'f')
+                    || (c >= 'A' && c <= 'F')));
+            if (!ok) {
+                return null;
+            }
+        }
+        if (!v6) {
+            return ipv4(v);
+        }
+        if (Character.digit(v.charAt(0), 16) < 0 && v.charAt(0) != ':') {
+            return null; // InetAddress would take anything else for a host name and ask DNS
+        }
+        try {
+            return InetAddress.getByName(v).getAddress();
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+}

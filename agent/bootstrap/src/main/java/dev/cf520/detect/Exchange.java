@@ -1,0 +1,268 @@
+package dev.cf520.detect;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+
+/**
+ * The container-neutral record of one HTTP exchange, filled by a container adapter as the exchange
+ * happens: the request line and the few request headers cf520 reads, then what went on the wire,
+ * then how it ended. Wire events for one exchange come from one thread at a time (a servlet
+ * response is not thread-safe); the methods are synchronized only against the watchdog and the
+ * end of the exchange.
+ */
+public final class Exchange {
+
+    /** Request headers cf520 records (lower case); nothing else of the request is kept. */
+    public static final String[] CAPTURED_REQUEST_HEADERS = {
+        "cf-ray", "cf-connecting-ip", "cf-ipcountry", "traceparent", "tracestate", "user-agent", "x-forwarded-for"
+    };
+    public static final int CF_RAY = 0;
+    public static final int CF_CONNECTING_IP = 1;
+    public static final int CF_IPCOUNTRY = 2;
+    public static final int TRACEPARENT = 3;
+    public static final int TRACESTATE = 4;
+    public static final int USER_AGENT = 5;
+    public static final int X_FORWARDED_FOR = 6;
+
+    private final long startNanos;
+    private final long startEpochNanos;
+    private final String method;
+    private final String path;
+    private final String protocol;
+    private final String scheme;
+    private final boolean judged;
+    private final String[] requestHeaders = new String[CAPTURED_REQUEST_HEADERS.length];
+    private final int keepHeadBytes;
+    private String serverAddress;
+    private int serverPort = -1;
+    private String peerAddress;
+
+    private ResponseWire wire;
+    private Object connection;
+    private Throwable cause;
+    private boolean originAborted;
+    private boolean peerGone;
+    private volatile long finalHeadNanos;
+    private volatile Risk slowRisk;
+    private long endNanos;
+    private boolean ended;
+
+    public Exchange(String method, String path, String protocol, String scheme, int keepHeadBytes) {
+        this.startNanos = System.nanoTime();
+        this.startEpochNanos = Epoch.nanos();
+        this.method = method;
+        this.path = path;
+        this.protocol = protocol;
+        this.scheme = scheme;
+        this.keepHeadBytes = keepHeadBytes;
+        this.judged = protocol != null && protocol.startsWith("HTTP/1.");
+    }
+
+    // ---- filled by the container adapter ------------------------------------------------------
+
+    /** Records one of {@link #CAPTURED_REQUEST_HEADERS}; other names are ignored. */
+    public void requestHeader(String lowerCaseName, String value) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < CAPTURED_REQUEST_HEADERS.length; i++) {
+            if (CAPTURED_REQUEST_HEADERS[i].equals(lowerCaseName)) {
+                requestHeaders[i] = value;
+                return;
+            }
+        }
+    }
+
+    public void server(String address, int port) {
+        this.serverAddress = address;
+        this.serverPort = port;
+    }
+
+    public void peer(String address) {
+        this.peerAddress = address;
+    }
+
+    public synchronized void wire(ByteBuffer b) {
+        if (!ended && b.hasRemaining()) {
+            wire().feed(b);
+            noteHead();
+        }
+    }
+
+    public synchronized void wire(byte[] b, int off, int len) {
+        if (!ended && len > 0) {
+            wire().feed(b, off, len);
+            noteHead();
+        }
+    }
+
+    private ResponseWire wire() {
+        if (wire == null) {
+            wire = new ResponseWire("HEAD".equals(method), keepHeadBytes);
+        }
+        return wire;
+    }
+
+    private void noteHead() {
+        if (finalHeadNanos == 0 && wire.finalHead() != null) {
+            finalHeadNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * The container gave up on this response. An {@link IOException} means the peer (the edge)
+     * went away: a client abort, not an origin fault. Anything else with {@code responseAborted}
+     * means the container dropped the connection on purpose.
+     */
+    public synchronized void failed(boolean responseAborted, Throwable t) {
+        if (t instanceof IOException) {
+            peerGone = true;
+        } else if (responseAborted) {
+            originAborted = true;
+        }
+        if (t != null && (cause == null || cause instanceof IOException && !(t instanceof IOException))) {
+            cause = t;
+        }
+    }
+
+    /** A throwable left the container's request handling. */
+    public synchronized void escaped(Throwable t) {
+        if (t != null && cause == null) {
+            cause = t;
+        }
+    }
+
+    synchronized void connection(Object c) {
+        this.connection = c;
+    }
+
+    synchronized Object connection() {
+        return connection;
+    }
+
+    synchronized boolean end() {
+        if (ended) {
+            return false;
+        }
+        ended = true;
+        endNanos = System.nanoTime();
+        return true;
+    }
+
+    /** Called by the watchdog; true the first time only. */
+    synchronized boolean flagSlow(Risk r) {
+        if (ended || slowRisk != null || finalHeadNanos != 0) {
+            return false;
+        }
+        slowRisk = r;
+        return true;
+    }
+
+    // ---- read by the rules and by telemetry ---------------------------------------------------
+
+    public String method() {
+        return method;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public String protocol() {
+        return protocol;
+    }
+
+    /** {@code 1.1} for {@code HTTP/1.1}, as network.protocol.version has it. */
+    public String protocolVersion() {
+        if (protocol == null) {
+            return null;
+        }
+        int slash = protocol.indexOf('/');
+        return slash < 0 ? protocol : protocol.substring(slash + 1);
+    }
+
+    public String scheme() {
+        return scheme == null ? null : scheme.toLowerCase(Locale.ROOT);
+    }
+
+    public String serverAddress() {
+        return serverAddress;
+    }
+
+    public int serverPort() {
+        return serverPort;
+    }
+
+    public String peerAddress() {
+        return peerAddress;
+    }
+
+    public String requestHeader(int index) {
+        return requestHeaders[index];
+    }
+
+    /** Only HTTP/1.x exchanges are judged until HTTP/2 to the origin is covered. */
+    public boolean judged() {
+        return judged;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    public long startEpochNanos() {
+        return startEpochNanos;
+    }
+
+    public long endEpochNanos() {
+        return startEpochNanos + (endNanos - startNanos);
+    }
+
+    public long durationNanos() {
+        return endNanos - startNanos;
+    }
+
+    public boolean headWritten() {
+        return finalHeadNanos != 0;
+    }
+
+    public long headNanosAfterStart() {
+        return finalHeadNanos == 0 ? -1 : finalHeadNanos - startNanos;
+    }
+
+    /** What went on the wire; null when not a single byte did. */
+    public ResponseWire response() {
+        return wire;
+    }
+
+    /** The status code as written, or -1. */
+    public int status() {
+        return wire == null || wire.finalHead() == null ? -1 : wire.finalHead().status();
+    }
+
+    /**
+     * What made the container give up, unwrapped to the root: a servlet container wraps the
+     * application's {@code StackOverflowError} in its own ServletException.
+     */
+    public Throwable cause() {
+        Throwable c = cause;
+        for (int depth = 0; c != null && c.getCause() != null && c.getCause() != c && depth < 16; depth++) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    public boolean originAborted() {
+        return originAborted;
+    }
+
+    /** The edge or client went away: recorded, never a risk (unless the origin was too slow first). */
+    public boolean clientAbort() {
+        return peerGone;
+    }
+
+    public Risk slowRisk() {
+        return slowRisk;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.cf520.detect;
+
+import java.util.List;
+
+/** Where judged exchanges go (telemetry). Called on the thread that ended the exchange: never block. */
+public interface ExchangeSink {
+
+    void exchangeEnded(Exchange exchange, List<Risk> risks);
+
+    /** The watchdog found a risk while the exchange is still running (slow_response). */
+    void riskWhileRunning(Exchange exchange, Risk risk);
+}

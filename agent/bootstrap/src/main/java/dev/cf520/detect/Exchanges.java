@@ -1,0 +1,137 @@
+package dev.cf520.detect;
+
+import dev.cf520.config.AgentConfig;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The entry point that container advice calls, with container objects only as identity keys:
+ * {@code exchangeKey} is the container's per-exchange object (Tomcat: the coyote Request) and
+ * {@code connection} its per-connection object (Tomcat: the SocketWrapper). Both are held only
+ * while the exchange runs. Until {@link #install} nothing is tracked.
+ */
+public final class Exchanges {
+    private static final Map<Object, Exchange> BY_EXCHANGE = new ConcurrentHashMap<>();
+    private static final Map<Object, Exchange> BY_CONNECTION = new ConcurrentHashMap<>();
+    private static volatile ExchangeSink sink;
+    private static volatile RiskRules rules;
+    private static volatile int keepHeadBytes = 256 * 1024;
+
+    private Exchanges() {
+    }
+
+    public static void install(AgentConfig config, ExchangeSink exchangeSink) {
+        rules = new RiskRules(config);
+        keepHeadBytes = Math.max(64 * 1024, config.maxResponseHeaderBytes() * 2);
+        sink = exchangeSink;
+    }
+
+    public static boolean installed() {
+        return sink != null;
+    }
+
+    /** A request has been read and handed to the application; null when the agent is not active. */
+    public static Exchange begin(Object exchangeKey, String method, String path, String protocol, String scheme) {
+        if (sink == null) {
+            return null;
+        }
+        Exchange x = new Exchange(method, path, protocol, scheme, keepHeadBytes);
+        Exchange stale = BY_EXCHANGE.put(exchangeKey, x);
+        if (stale != null) {
+            finish(stale);
+        }
+        return x;
+    }
+
+    /** Response bytes for this exchange will now go out on {@code connection}. */
+    public static void bindConnection(Object exchangeKey, Object connection) {
+        Exchange x = BY_EXCHANGE.get(exchangeKey);
+        if (x != null && connection != null) {
+            x.connection(connection);
+            BY_CONNECTION.put(connection, x);
+        }
+    }
+
+    /** Bytes about to be written to {@code connection} (position..limit; the buffer is not moved). */
+    public static void wire(Object connection, ByteBuffer bytes) {
+        Exchange x = BY_CONNECTION.get(connection);
+        if (x != null && bytes != null) {
+            x.wire(bytes);
+        }
+    }
+
+    public static void wire(Object connection, byte[] bytes, int off, int len) {
+        Exchange x = BY_CONNECTION.get(connection);
+        if (x != null && bytes != null) {
+            x.wire(bytes, off, len);
+        }
+    }
+
+    /** See {@link Exchange#failed}. */
+    public static void failed(Object exchangeKey, boolean responseAborted, Throwable cause) {
+        Exchange x = BY_EXCHANGE.get(exchangeKey);
+        if (x != null) {
+            x.failed(responseAborted, cause);
+        }
+    }
+
+    public static void escaped(Object exchangeKey, Throwable t) {
+        Exchange x = BY_EXCHANGE.get(exchangeKey);
+        if (x != null) {
+            x.escaped(t);
+        }
+    }
+
+    public static Exchange find(Object exchangeKey) {
+        return BY_EXCHANGE.get(exchangeKey);
+    }
+
+    /** The container is done with this exchange (it may be called more than once: the first counts). */
+    public static void end(Object exchangeKey) {
+        Exchange x = BY_EXCHANGE.remove(exchangeKey);
+        if (x != null) {
+            finish(x);
+        }
+    }
+
+    private static void finish(Exchange x) {
+        Object c = x.connection();
+        if (c != null) {
+            BY_CONNECTION.remove(c, x);
+        }
+        if (!x.end()) {
+            return;
+        }
+        ExchangeSink s = sink;
+        RiskRules r = rules;
+        if (s != null && r != null) {
+            s.exchangeEnded(x, r.evaluate(x));
+        }
+    }
+
+    /** Flags running exchanges that passed the edge's read timeout without headers. */
+    public static int watchdogScan(long nowNanos) {
+        ExchangeSink s = sink;
+        RiskRules r = rules;
+        if (s == null || r == null) {
+            return 0;
+        }
+        int flagged = 0;
+        for (Exchange x : BY_EXCHANGE.values()) {
+            Risk risk = r.slow(x, nowNanos);
+            if (risk != null && x.flagSlow(risk)) {
+                flagged++;
+                s.riskWhileRunning(x, risk);
+            }
+        }
+        return flagged;
+    }
+
+    /** Exchanges running now (a snapshot). */
+    public static List<Exchange> running() {
+        return new ArrayList<>(BY_EXCHANGE.values());
+    }
+}

@@ -1,0 +1,308 @@
+package dev.cf520.detect;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Follows the bytes of one HTTP/1.x response as the container hands them to the socket: the
+ * header block(s), then the body according to the framing the final header block declares.
+ * It never copies the body; it keeps the header block (up to a cap) and counters.
+ */
+public final class ResponseWire {
+
+    /** How the body of the final header block is delimited. */
+    public enum Framing { NONE, LENGTH, CHUNKED, CLOSE }
+
+    private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_EXT, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF, TRAILER, DONE, CLOSE, UPGRADED }
+
+    private final boolean headRequest;
+    private final int keepHeadBytes;
+
+    private State state = State.HEAD;
+    private byte[] head = new byte[1024];
+    private int headKept;
+    private int headTotal;
+    private int lineLength; // bytes of the current header line, CR excluded
+    private HeaderBlock finalHead;
+    private int interimCount;
+
+    private Framing framing = Framing.NONE;
+    private long declared = -1;
+    private long remaining;
+    private long bodyBytes;
+    private long payloadBytes;
+    private long excessBytes;
+    private boolean complete;
+    private String chunkError;
+    private int chunkSizeDigits;
+    private boolean trailerLineEmpty = true;
+
+    /**
+     * @param headRequest   a response to HEAD carries no body whatever its headers say
+     * @param keepHeadBytes header bytes kept for parsing; a larger block is counted, not kept
+     */
+    public ResponseWire(boolean headRequest, int keepHeadBytes) {
+        this.headRequest = headRequest;
+        this.keepHeadBytes = keepHeadBytes;
+    }
+
+    /** Reads {@code b}'s remaining bytes without moving its position. */
+    public void feed(ByteBuffer b) {
+        if (b.hasArray()) {
+            feed(b.array(), b.arrayOffset() + b.position(), b.remaining());
+            return;
+        }
+        ByteBuffer d = b.duplicate(); // direct buffer: copy through a small array, never move b
+        byte[] tmp = new byte[Math.min(512, d.remaining())];
+        while (d.hasRemaining()) {
+            int n = Math.min(tmp.length, d.remaining());
+            d.get(tmp, 0, n);
+            feed(tmp, 0, n);
+        }
+    }
+
+    public void feed(byte[] b, int off, int len) {
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            switch (state) {
+                case HEAD:
+                    i = head(b, i, end);
+                    break;
+                case LENGTH: {
+                    int n = (int) Math.min(remaining, end - i);
+                    bodyBytes += n;
+                    payloadBytes += n;
+                    remaining -= n;
+                    i += n;
+                    if (remaining == 0) {
+                        done();
+                    }
+                    break;
+                }
+                case CHUNK_DATA: {
+                    int n = (int) Math.min(remaining, end - i);
+                    bodyBytes += n;
+                    payloadBytes += n;
+                    remaining -= n;
+                    i += n;
+                    if (remaining == 0) {
+                        state = State.CHUNK_DATA_CR;
+                    }
+                    break;
+                }
+                case CLOSE:
+                case UPGRADED:
+                    bodyBytes += end - i;
+                    payloadBytes += end - i;
+                    i = end;
+                    break;
+                case DONE:
+                    excessBytes += end - i;
+                    i = end;
+                    break;
+                default:
+                    chunkFraming(b[i]);
+                    bodyBytes++;
+                    i++;
+            }
+        }
+    }
+
+    private int head(byte[] b, int i, int end) {
+        while (i < end) {
+            byte c = b[i++];
+            keep(c);
+            if (c == '\n') {
+                if (lineLength == 0 && headTotal > 2) {
+                    endOfHead();
+                    return i;
+                }
+                lineLength = 0;
+            } else if (c != '\r') {
+                lineLength++;
+            }
+        }
+        return i;
+    }
+
+    private void keep(byte c) {
+        headTotal++;
+        if (headKept < keepHeadBytes) {
+            if (headKept == head.length) {
+                head = Arrays.copyOf(head, Math.min(keepHeadBytes, head.length * 2));
+            }
+            head[headKept++] = c;
+        }
+    }
+
+    private void endOfHead() {
+        HeaderBlock h = HeaderBlock.parse(head, headKept, headTotal);
+        headKept = 0;
+        headTotal = 0;
+        lineLength = 0;
+        if (h.interim()) {
+            interimCount++;
+            return;
+        }
+        finalHead = h;
+        head = null;
+        int s = h.status();
+        if (s == 101) {
+            state = State.UPGRADED;
+            framing = Framing.CLOSE;
+            complete = true;
+        } else if (headRequest || s == 204 || s == 304 || (s >= 100 && s < 200)) {
+            framing = Framing.NONE;
+            done();
+        } else if (h.hasTransferEncoding()) {
+            framing = h.chunked() ? Framing.CHUNKED : Framing.CLOSE;
+            state = h.chunked() ? State.CHUNK_SIZE : State.CLOSE;
+        } else if (h.contentLength() >= 0) {
+            framing = Framing.LENGTH;
+            declared = h.contentLength();
+            remaining = declared;
+            if (declared == 0) {
+                done();
+            } else {
+                state = State.LENGTH;
+            }
+        } else {
+            framing = Framing.CLOSE;
+            state = State.CLOSE;
+        }
+    }
+
+    private void chunkFraming(byte c) {
+        switch (state) {
+            case CHUNK_SIZE: {
+                int d = Character.digit(c, 16);
+                if (d >= 0 && chunkSizeDigits < 15) {
+                    remaining = remaining * 16 + d;
+                    chunkSizeDigits++;
+                } else if (chunkSizeDigits > 0 && (c == ';' || c == ' ' || c == '\t')) {
+                    state = State.CHUNK_EXT;
+                } else if (chunkSizeDigits > 0 && c == '\r') {
+                    state = State.CHUNK_EXT;
+                } else if (chunkSizeDigits > 0 && c == '\n') {
+                    endOfChunkSize();
+                } else {
+                    chunkError("invalid chunk size byte 0x" + String.format("%02x", c & 0xff));
+                }
+                break;
+            }
+            case CHUNK_EXT:
+                if (c == '\n') {
+                    endOfChunkSize();
+                }
+                break;
+            case CHUNK_DATA_CR:
+                if (c == '\r') {
+                    state = State.CHUNK_DATA_LF;
+                } else if (c == '\n') {
+                    nextChunk();
+                } else {
+                    chunkError("chunk data not followed by CRLF");
+                }
+                break;
+            case CHUNK_DATA_LF:
+                if (c == '\n') {
+                    nextChunk();
+                } else {
+                    chunkError("chunk data not followed by CRLF");
+                }
+                break;
+            case TRAILER:
+                if (c == '\n') {
+                    if (trailerLineEmpty) {
+                        done();
+                    }
+                    trailerLineEmpty = true;
+                } else if (c != '\r') {
+                    trailerLineEmpty = false;
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private void endOfChunkSize() {
+        chunkSizeDigits = 0;
+        if (remaining == 0) {
+            state = State.TRAILER;
+            trailerLineEmpty = true;
+        } else {
+            state = State.CHUNK_DATA;
+        }
+    }
+
+    private void nextChunk() {
+        remaining = 0;
+        chunkSizeDigits = 0;
+        state = State.CHUNK_SIZE;
+    }
+
+    private void chunkError(String what) {
+        if (chunkError == null) {
+            chunkError = what + " at body byte " + bodyBytes;
+        }
+        state = State.CLOSE;
+    }
+
+    private void done() {
+        complete = true;
+        state = State.DONE;
+    }
+
+    /** The final (non-1xx) header block, or null while none has been written completely. */
+    public HeaderBlock finalHead() {
+        return finalHead;
+    }
+
+    /** Bytes of a header block that has started but not ended. */
+    public int partialHeadBytes() {
+        return finalHead == null ? headTotal : 0;
+    }
+
+    public int interimCount() {
+        return interimCount;
+    }
+
+    public Framing framing() {
+        return framing;
+    }
+
+    /** Declared Content-Length, or -1. */
+    public long declaredLength() {
+        return declared;
+    }
+
+    /** Body bytes on the wire, chunk framing included. */
+    public long bodyBytes() {
+        return bodyBytes;
+    }
+
+    /** Body content bytes (chunk framing excluded). */
+    public long payloadBytes() {
+        return payloadBytes;
+    }
+
+    /** Bytes written after the declared end of the message. */
+    public long excessBytes() {
+        return excessBytes;
+    }
+
+    /**
+     * The body reached its declared end (length reached, last chunk written, or no body due).
+     * A close-delimited body is complete only when the connection closes, which the caller knows.
+     */
+    public boolean complete() {
+        return complete;
+    }
+
+    /** First chunked-framing error, or null. */
+    public String chunkError() {
+        return chunkError;
+    }
+}

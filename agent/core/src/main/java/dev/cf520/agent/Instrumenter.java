@@ -1,0 +1,74 @@
+package dev.cf520.agent;
+
+import dev.cf520.detect.AgentErrors;
+import dev.cf520.log.Logs;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.matcher.ElementMatchers;
+import net.bytebuddy.utility.JavaModule;
+import org.slf4j.Logger;
+
+/** Installs every container's hooks with Byte Buddy; works at start-up and on a running JVM alike. */
+final class Instrumenter {
+    private static final Logger LOG = Logs.get(Instrumenter.class);
+
+    private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
+
+    void install(Instrumentation inst, List<ContainerInstrumentation> containers) throws NoSuchMethodException {
+        // A throwable in advice goes to AgentErrors.suppressed (bootstrap: visible to every loader), never to the host.
+        Advice.ExceptionHandler countSuppressed = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
+                new MethodDescription.ForLoadedMethod(AgentErrors.class.getMethod("suppressed", Throwable.class))));
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+                .with(AgentBuilder.PoolStrategy.Default.FAST)
+                .with(new Listener())
+                .ignore(ElementMatchers.nameStartsWith("dev.cf520.")
+                        .or(ElementMatchers.nameStartsWith("java."))
+                        .or(ElementMatchers.nameStartsWith("jdk."))
+                        .or(ElementMatchers.nameStartsWith("sun."))
+                        .or(ElementMatchers.nameStartsWith("com.sun."))
+                        .or(ElementMatchers.nameStartsWith("net.bytebuddy.")));
+        ClassLoader agentLoader = Instrumenter.class.getClassLoader();
+        for (ContainerInstrumentation c : containers) {
+            for (ContainerInstrumentation.Hook h : c.hooks()) {
+                builder = builder.type(h.type).transform(new AgentBuilder.Transformer.ForAdvice()
+                        .include(agentLoader)
+                        .withExceptionHandler(countSuppressed)
+                        .advice(h.method, h.adviceClass));
+            }
+        }
+        builder.installOn(inst);
+    }
+
+    /** Names of the classes instrumented so far. */
+    Set<String> instrumented() {
+        return instrumented;
+    }
+
+    private final class Listener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                DynamicType dynamicType) {
+            instrumented.add(type.getName());
+            LOG.debug("cf520 instrumented {}", type.getName());
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
+            AgentErrors.suppressed(t);
+            LOG.warn(Logs.URGENT, "cf520 could not instrument {}: {}; that hook stays off", typeName, t.toString());
+        }
+    }
+}

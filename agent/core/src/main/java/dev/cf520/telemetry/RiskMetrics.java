@@ -1,0 +1,65 @@
+package dev.cf520.telemetry;
+
+import dev.cf520.detect.Exchange;
+import dev.cf520.detect.Reason;
+import dev.cf520.detect.Risk;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.metrics.DoubleHistogram;
+import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.Meter;
+import java.util.List;
+
+/**
+ * {@code cf520.risk.events} (what to alert on) and {@code http.server.request.duration} (its
+ * denominator), plus the agent's own {@code cf520.agent.errors.suppressed}.
+ */
+final class RiskMetrics {
+    private static final List<Double> DURATION_BUCKETS =
+            List.of(0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1.0, 2.5, 5.0, 7.5, 10.0, 30.0, 60.0, 125.0);
+
+    private final LongCounter riskEvents;
+    private final DoubleHistogram duration;
+
+    RiskMetrics(Meter meter) {
+        riskEvents = meter.counterBuilder("cf520.risk.events").setUnit("{event}")
+                .setDescription("Exchanges that Cloudflare would answer with 520, 502 or 524, by reason").build();
+        duration = meter.histogramBuilder("http.server.request.duration").setUnit("s")
+                .setDescription("Duration of HTTP server requests.")
+                .setExplicitBucketBoundariesAdvice(DURATION_BUCKETS).build();
+        meter.counterBuilder("cf520.agent.errors.suppressed").setUnit("{error}")
+                .setDescription("Errors inside the agent that were kept away from the application")
+                .buildWithCallback(m -> m.record(dev.cf520.detect.AgentErrors.count()));
+    }
+
+    /** Counts the exchange; risks already counted while it ran (slow_response) are not counted twice. */
+    void ended(Exchange x, List<Risk> risks) {
+        String method = SpanWriter.method(x.method());
+        for (Risk r : risks) {
+            if (r != x.slowRisk()) {
+                count(r.reason(), method);
+            }
+        }
+        AttributesBuilder a = Attributes.builder()
+                .put(SpanAttributes.HTTP_REQUEST_METHOD, method)
+                .put(SpanAttributes.URL_SCHEME, x.scheme() == null ? "http" : x.scheme());
+        if (x.status() > 0) {
+            a.put(SpanAttributes.HTTP_RESPONSE_STATUS_CODE, x.status());
+        }
+        String errorType = SpanWriter.errorType(x, risks);
+        if (errorType != null) {
+            a.put(SpanAttributes.ERROR_TYPE, errorType);
+        }
+        duration.record(x.durationNanos() / 1e9, a.build());
+    }
+
+    void running(Exchange x, Risk r) {
+        count(r.reason(), SpanWriter.method(x.method()));
+    }
+
+    private void count(Reason reason, String method) {
+        riskEvents.add(1, Attributes.of(SpanAttributes.CF520_REASON, reason.code(),
+                SpanAttributes.HTTP_REQUEST_METHOD, method));
+    }
+
+}

@@ -1,0 +1,217 @@
+package dev.cf520.telemetry;
+
+import static dev.cf520.telemetry.SpanAttributes.*;
+
+import dev.cf520.config.AgentConfig;
+import dev.cf520.detect.EdgeVerifier;
+import dev.cf520.detect.Exchange;
+import dev.cf520.detect.RayId;
+import dev.cf520.detect.Risk;
+import dev.cf520.detect.Text;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Writes one SERVER span per ended exchange, complete, with its real start and end times. Building
+ * it at the end lets the sampler see the risk, and keeps per-request cost at one span build.
+ */
+final class SpanWriter {
+    private static final Set<String> KNOWN_METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY");
+
+    private final Tracer tracer;
+    private final boolean trustTraceparent;
+    private final EdgeVerifier edge;
+
+    SpanWriter(Tracer tracer, AgentConfig config, EdgeVerifier edge) {
+        this.tracer = tracer;
+        this.trustTraceparent = config.trustTraceparent();
+        this.edge = edge;
+    }
+
+    void write(Exchange x, List<Risk> risks) {
+        String method = method(x.method());
+        SpanBuilder b = tracer.spanBuilder(method.equals("_OTHER") ? "HTTP" : method)
+                .setSpanKind(SpanKind.SERVER)
+                .setStartTimestamp(x.startEpochNanos(), TimeUnit.NANOSECONDS);
+        SpanContext remote = traceparent(x.requestHeader(Exchange.TRACEPARENT), x.requestHeader(Exchange.TRACESTATE));
+        if (remote != null && trustTraceparent) {
+            b.setParent(Context.root().with(Span.wrap(remote)));
+        } else {
+            b.setNoParent();
+            if (remote != null) {
+                b.addLink(remote);
+            }
+        }
+        b.setAllAttributes(attributes(x, method, risks));
+        Span span = b.startSpan();
+        for (Risk r : risks) {
+            span.addEvent("cf520.risk", Attributes.of(CF520_REASON, r.reason().code(), CF520_PHASE, r.phase().code(),
+                    CF520_DETAIL, r.detail()), r.epochNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (x.cause() != null) {
+            span.addEvent("exception", Attributes.of(EXCEPTION_TYPE, x.cause().getClass().getName(),
+                    EXCEPTION_STACKTRACE, stackWithoutMessages(x.cause())), x.endEpochNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (!risks.isEmpty()) {
+            span.setStatus(StatusCode.ERROR, risks.get(0).detail());
+        } else if (x.status() >= 500) {
+            span.setStatus(StatusCode.ERROR);
+        }
+        span.end(x.endEpochNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    Attributes attributes(Exchange x, String method, List<Risk> risks) {
+        AttributesBuilder a = Attributes.builder();
+        a.put(HTTP_REQUEST_METHOD, method);
+        if (method.equals("_OTHER")) {
+            a.put(HTTP_REQUEST_METHOD_ORIGINAL, Text.sanitize(x.method()));
+        }
+        putSanitized(a, URL_PATH, x.path());
+        putSanitized(a, URL_SCHEME, x.scheme());
+        putSanitized(a, SERVER_ADDRESS, x.serverAddress());
+        if (x.serverPort() > 0) {
+            a.put(SERVER_PORT, x.serverPort());
+        }
+        String connectingIp = x.requestHeader(Exchange.CF_CONNECTING_IP);
+        putSanitized(a, CLIENT_ADDRESS, connectingIp != null ? connectingIp : x.peerAddress());
+        putSanitized(a, NETWORK_PEER_ADDRESS, x.peerAddress());
+        putSanitized(a, NETWORK_PROTOCOL_VERSION, x.protocolVersion());
+        putSanitized(a, USER_AGENT_ORIGINAL, x.requestHeader(Exchange.USER_AGENT));
+        if (x.status() > 0) {
+            a.put(HTTP_RESPONSE_STATUS_CODE, x.status());
+        }
+        if (x.response() != null && x.response().finalHead() != null) {
+            a.put(HTTP_RESPONSE_BODY_SIZE, x.response().payloadBytes());
+        }
+        String errorType = errorType(x, risks);
+        if (errorType != null) {
+            a.put(ERROR_TYPE, errorType);
+        }
+        cloudflare(a, x);
+        a.put(CF520_JUDGED, x.judged());
+        if (x.clientAbort()) {
+            a.put(CF520_CLIENT_ABORT, true);
+        }
+        if (!risks.isEmpty()) {
+            List<String> codes = new ArrayList<>(risks.size());
+            for (Risk r : risks) {
+                if (!codes.contains(r.reason().code())) {
+                    codes.add(r.reason().code());
+                }
+            }
+            a.put(CF520_RISK, true);
+            a.put(CF520_REASON, codes.get(0));
+            a.put(CF520_REASONS, codes);
+            a.put(CF520_PREDICTED_STATUS, risks.get(0).reason().predictedStatus());
+            if (x.cause() != null) {
+                a.put(CF520_CAUSE, x.cause().getClass().getName());
+            }
+        }
+        return a.build();
+    }
+
+    private void cloudflare(AttributesBuilder a, Exchange x) {
+        RayId ray = RayId.parse(x.requestHeader(Exchange.CF_RAY));
+        if (ray != null) {
+            a.put(CF_RAY_HEADER, List.of(Text.sanitize(ray.raw())));
+            if (ray.valid()) {
+                a.put(CLOUDFLARE_RAY_ID, ray.id());
+                a.put(CLOUDFLARE_COLO, ray.colo());
+            } else {
+                a.put(CLOUDFLARE_RAY_ID_INVALID, true);
+            }
+        }
+        putSanitized(a, CLOUDFLARE_CONNECTING_IP, x.requestHeader(Exchange.CF_CONNECTING_IP));
+        putSanitized(a, CLOUDFLARE_IPCOUNTRY, x.requestHeader(Exchange.CF_IPCOUNTRY));
+        Boolean verified = edge.verify(x.peerAddress(), x.requestHeader(Exchange.X_FORWARDED_FOR));
+        if (verified != null) {
+            a.put(CLOUDFLARE_EDGE_VERIFIED, verified);
+        }
+    }
+
+    static String errorType(Exchange x, List<Risk> risks) {
+        if (x.cause() != null && !x.clientAbort()) {
+            return x.cause().getClass().getName();
+        }
+        if (!risks.isEmpty()) {
+            return risks.get(0).reason().code();
+        }
+        return x.status() >= 500 ? Integer.toString(x.status()) : null;
+    }
+
+    static String method(String m) {
+        return m != null && KNOWN_METHODS.contains(m) ? m : "_OTHER";
+    }
+
+    private static void putSanitized(AttributesBuilder a, io.opentelemetry.api.common.AttributeKey<String> key,
+            String value) {
+        if (value != null) {
+            a.put(key, Text.sanitize(value));
+        }
+    }
+
+    /** W3C traceparent {@code 00-<32 hex>-<16 hex>-<2 hex>}; null unless well formed. */
+    static SpanContext traceparent(String header, String tracestate) {
+        if (header == null) {
+            return null;
+        }
+        String v = header.trim();
+        if (v.length() < 55 || v.charAt(2) != '-' || v.charAt(35) != '-' || v.charAt(52) != '-'
+                || v.startsWith("ff") || (v.length() > 55 && (v.startsWith("00") || v.charAt(55) != '-'))) {
+            return null;
+        }
+        String traceId = v.substring(3, 35);
+        String spanId = v.substring(36, 52);
+        String flags = v.substring(53, 55);
+        if (!isLowerHex(v.substring(0, 2)) || !isLowerHex(flags)) {
+            return null;
+        }
+        SpanContext sc = SpanContext.createFromRemoteParent(traceId, spanId,
+                TraceFlags.fromByte((byte) Integer.parseInt(flags, 16)), TraceState.getDefault());
+        return sc.isValid() ? sc : null;
+    }
+
+    private static boolean isLowerHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Type and frames only: exception messages may quote request or header values. */
+    static String stackWithoutMessages(Throwable t) {
+        StringBuilder b = new StringBuilder(1024);
+        Throwable c = t;
+        int depth = 0;
+        while (c != null && depth++ < 5) {
+            b.append(depth == 1 ? "" : "Caused by: ").append(c.getClass().getName()).append('\n');
+            StackTraceElement[] frames = c.getStackTrace();
+            int n = Math.min(frames.length, 40);
+            for (int i = 0; i < n; i++) {
+                b.append("\tat ").append(frames[i]).append('\n');
+            }
+            if (frames.length > n) {
+                b.append("\t... ").append(frames.length - n).append(" more\n");
+            }
+            c = c.getCause() == c ? null : c.getCause();
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,128 @@
+package dev.cf520.telemetry;
+
+import dev.cf520.config.AgentConfig;
+import dev.cf520.detect.EdgeVerifier;
+import dev.cf520.detect.ExchangeSink;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's own OpenTelemetry SDK (relocated: invisible to the application's), configured by
+ * autoconfigure from the usual {@code otel.*} properties and {@code OTEL_*} variables, with
+ * cf520's defaults underneath: OTLP http/protobuf to localhost:4318, where Jaeger listens.
+ */
+public final class Telemetry {
+    static final String SCOPE = "dev.cf520";
+
+    private final OpenTelemetrySdk sdk;
+    private final ExchangeSink sink;
+
+    private Telemetry(OpenTelemetrySdk sdk, ExchangeSink sink) {
+        this.sdk = sdk;
+        this.sink = sink;
+    }
+
+    /** Builds the SDK; throws with a readable message when the otel.* settings are unusable. */
+    public static Telemetry start(AgentConfig config, EdgeVerifier edge) {
+        Map<String, String> defaults = defaults();
+        SpanExporter[] traces = new SpanExporter[1];
+        AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
+                .addPropertiesSupplier(() -> defaults)
+                .addSpanExporterCustomizer((exporter, props) -> {
+                    traces[0] = new WatchedSpanExporter(exporter,
+                            new ExportHealth("traces", endpoint(props, "traces")));
+                    return traces[0];
+                })
+                .addSpanProcessorCustomizer((processor, props) -> riskFirst(processor, traces[0], props))
+                .addMetricExporterCustomizer((exporter, props) -> new WatchedMetricExporter(exporter,
+                        new ExportHealth("metrics", endpoint(props, "metrics"))))
+                .addSamplerCustomizer((sampler, props) -> new RiskAwareSampler(sampler))
+                .setServiceClassLoader(Telemetry.class.getClassLoader())
+                .disableShutdownHook()
+                .build();
+        OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
+        String version = Telemetry.class.getPackage().getImplementationVersion();
+        SpanWriter spans = new SpanWriter(sdk.getTracer(SCOPE, version), config, edge);
+        RiskMetrics metrics = new RiskMetrics(sdk.getMeter(SCOPE));
+        return new Telemetry(sdk, new TelemetrySink(spans, metrics, new RiskLogLine()));
+    }
+
+    /** Builds the edge verifier, falling back to the built-in ranges when the file cannot be read. */
+    public static EdgeVerifier edgeVerifier(AgentConfig config, List<String> problems) {
+        List<String> ranges = EdgeVerifier.CLOUDFLARE_RANGES;
+        if (config.cloudflareIpsFile() != null) {
+            try {
+                ranges = EdgeVerifier.readRanges(Paths.get(config.cloudflareIpsFile()));
+            } catch (Exception e) {
+                problems.add(AgentConfig.CLOUDFLARE_IPS_FILE + "=" + config.cloudflareIpsFile()
+                        + " cannot be used (" + e.getMessage() + "); using the built-in Cloudflare ranges");
+            }
+        }
+        try {
+            return new EdgeVerifier(ranges, config.trustedProxies());
+        } catch (IllegalArgumentException e) {
+            problems.add(AgentConfig.TRUSTED_PROXIES + ": " + e.getMessage() + "; trusting no proxy");
+            return new EdgeVerifier(ranges, List.of());
+        }
+    }
+
+    private static SpanProcessor riskFirst(SpanProcessor configured, SpanExporter exporter, ConfigProperties props) {
+        if (exporter == null) {
+            return configured; // otel.traces.exporter=none
+        }
+        SpanProcessor risky = BatchSpanProcessor.builder(exporter)
+                .setScheduleDelay(props.getDuration("otel.bsp.schedule.delay", java.time.Duration.ofSeconds(5)))
+                .setMaxQueueSize(props.getInt("otel.bsp.max.queue.size", 2048))
+                .build();
+        return new RiskFirstSpanProcessor(configured, risky);
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new HashMap<>();
+        d.put("otel.traces.exporter", "otlp");
+        d.put("otel.metrics.exporter", "otlp");
+        d.put("otel.logs.exporter", "none");
+        d.put("otel.exporter.otlp.protocol", "http/protobuf");
+        boolean named = System.getProperty("otel.service.name") != null || System.getenv("OTEL_SERVICE_NAME") != null
+                || String.valueOf(System.getProperty("otel.resource.attributes")).contains("service.name")
+                || String.valueOf(System.getenv("OTEL_RESOURCE_ATTRIBUTES")).contains("service.name");
+        if (!named) {
+            d.put("otel.service.name", "cf520-origin");
+        }
+        return d;
+    }
+
+    static String endpoint(ConfigProperties props, String signal) {
+        String specific = props.getString("otel.exporter.otlp." + signal + ".endpoint");
+        if (specific != null) {
+            return specific;
+        }
+        String base = props.getString("otel.exporter.otlp.endpoint", "http://localhost:4318");
+        return (base.endsWith("/") ? base : base + "/") + "v1/" + signal;
+    }
+
+    public ExchangeSink sink() {
+        return sink;
+    }
+
+    public OpenTelemetry openTelemetry() {
+        return sdk;
+    }
+
+    /** Exports what is queued and stops; bounded so JVM shutdown is never held up for long. */
+    public void shutdown(long millis) {
+        sdk.getSdkTracerProvider().forceFlush().join(millis, TimeUnit.MILLISECONDS);
+        sdk.getSdkMeterProvider().forceFlush().join(millis, TimeUnit.MILLISECONDS);
+        sdk.shutdown().join(millis, TimeUnit.MILLISECONDS);
+    }
+}

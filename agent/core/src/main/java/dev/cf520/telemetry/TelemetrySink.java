@@ -1,0 +1,43 @@
+package dev.cf520.telemetry;
+
+import dev.cf520.detect.AgentErrors;
+import dev.cf520.detect.Exchange;
+import dev.cf520.detect.ExchangeSink;
+import dev.cf520.detect.Risk;
+import java.util.List;
+
+/** Where judged exchanges become a span, metrics and a log line. Never throws into the container. */
+final class TelemetrySink implements ExchangeSink {
+    private final SpanWriter spans;
+    private final RiskMetrics metrics;
+    private final RiskLogLine log;
+
+    TelemetrySink(SpanWriter spans, RiskMetrics metrics, RiskLogLine log) {
+        this.spans = spans;
+        this.metrics = metrics;
+        this.log = log;
+    }
+
+    @Override
+    public void exchangeEnded(Exchange x, List<Risk> risks) {
+        try {
+            spans.write(x, risks);
+            metrics.ended(x, risks);
+            if (!risks.isEmpty()) {
+                log.ended(x, risks);
+            }
+        } catch (Throwable t) {
+            AgentErrors.suppressed(t);
+        }
+    }
+
+    @Override
+    public void riskWhileRunning(Exchange x, Risk risk) {
+        try {
+            metrics.running(x, risk);
+            log.running(x, risk);
+        } catch (Throwable t) {
+            AgentErrors.suppressed(t);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.cf520.instrument.tomcat;
+
+import dev.cf520.detect.Exchange;
+import dev.cf520.detect.Exchanges;
+import net.bytebuddy.asm.Advice;
+import org.apache.coyote.ActionCode;
+import org.apache.coyote.Request;
+
+/** Inlined into {@code CoyoteAdapter.service(Request, Response)}. The coyote Request is the exchange key. */
+public final class ServiceAdvice {
+    private ServiceAdvice() {
+    }
+
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void enter(@Advice.Argument(0) Request req) {
+        Exchange x = Exchanges.begin(req, req.method().toString(), req.requestURI().toString(),
+                req.protocol().toString(), req.scheme().toString());
+        if (x != null) {
+            for (String name : Exchange.CAPTURED_REQUEST_HEADERS) {
+                x.requestHeader(name, req.getHeader(name));
+            }
+            x.server(req.serverName().toString(), req.getServerPort());
+            req.action(ActionCode.REQ_HOST_ADDR_ATTRIBUTE, req); // Tomcat fills remoteAddr lazily
+            x.peer(req.remoteAddr().toString());
+        }
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(@Advice.Argument(0) Request req, @Advice.Thrown Throwable thrown) {
+        if (thrown != null) {
+            Exchanges.escaped(req, thrown); // an Error Tomcat rethrows: the connection is closed without a response
+        }
+        Exchange x = Exchanges.find(req);
+        if (x != null && !x.judged()) {
+            Exchanges.end(req); // HTTP/2 streams never pass through Http11OutputBuffer
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.cf520.instrument.tomcat;
+
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.cf520.agent.ContainerInstrumentation;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Tomcat 10.1 and 11 (jakarta), HTTP/1.1 over NIO and NIO2. Hooked below the servlet layer, at the
+ * points where Tomcat itself decides what reaches the socket:
+ * <ul>
+ * <li>{@code CoyoteAdapter.service}: an exchange starts (request parsed) or a throwable escapes it;</li>
+ * <li>{@code Http11OutputBuffer.commit/writeHeaders}: the header block is about to be written, on which connection;</li>
+ * <li>{@code SocketWrapperBase.write}: every byte of the response as handed to the socket, after Tomcat's
+ *     own filters (chunking, length trimming, sanitised header values);</li>
+ * <li>{@code AbstractProcessor.setErrorState}: Tomcat drops the response (its own abort, or the peer gone);</li>
+ * <li>{@code Http11OutputBuffer.nextRequest/recycle}: the exchange is over, on keep-alive or on close.</li>
+ * </ul>
+ * Ending at the output buffer rather than at {@code CoyoteAdapter.service} makes async exchanges
+ * (startAsync, then complete / timeout / error on any thread) end exactly once, and sees what
+ * Tomcat writes after the servlet returned (a 500 for an oversized header block, the last chunk).
+ */
+public final class TomcatInstrumentation implements ContainerInstrumentation {
+    private static final String PKG = "dev.cf520.instrument.tomcat.";
+
+    @Override
+    public String name() {
+        return "tomcat";
+    }
+
+    @Override
+    public List<Hook> hooks() {
+        return List.of(
+                new Hook(named("org.apache.catalina.connector.CoyoteAdapter"),
+                        isMethod().and(named("service")).and(takesArguments(2))
+                                .and(takesArgument(0, named("org.apache.coyote.Request"))),
+                        PKG + "ServiceAdvice"),
+                new Hook(named("org.apache.coyote.http11.Http11OutputBuffer"),
+                        isMethod().and(named("commit").or(named("writeHeaders"))).and(takesArguments(0)),
+                        PKG + "HeadersAdvice"),
+                new Hook(named("org.apache.coyote.http11.Http11OutputBuffer"),
+                        isMethod().and(named("nextRequest").or(named("recycle"))).and(takesArguments(0)),
+                        PKG + "EndAdvice"),
+                new Hook(named("org.apache.tomcat.util.net.SocketWrapperBase"),
+                        isMethod().and(named("write")).and(takesArguments(2))
+                                .and(takesArgument(0, boolean.class)).and(takesArgument(1, ByteBuffer.class)),
+                        PKG + "SocketBufferWriteAdvice"),
+                new Hook(named("org.apache.tomcat.util.net.SocketWrapperBase"),
+                        isMethod().and(named("write")).and(takesArguments(4))
+                                .and(takesArgument(0, boolean.class)).and(takesArgument(1, byte[].class)),
+                        PKG + "SocketArrayWriteAdvice"),
+                new Hook(named("org.apache.coyote.AbstractProcessor"),
+                        isMethod().and(named("setErrorState")).and(takesArguments(2)),
+                        PKG + "ErrorStateAdvice"));
+    }
+}

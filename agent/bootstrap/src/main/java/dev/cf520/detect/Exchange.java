@@ -30,7 +30,7 @@ public final class Exchange {
     private final String method;
     private final String path;
     private final String protocol;
-    private final String scheme;
+    private volatile String scheme;
     private final boolean judged;
     private final String[] requestHeaders = new String[CAPTURED_REQUEST_HEADERS.length];
     private final int keepHeadBytes;
@@ -71,6 +71,13 @@ public final class Exchange {
                 requestHeaders[i] = value;
                 return;
             }
+        }
+    }
+
+    /** Containers may learn the scheme after the request line (Tomcat: from its connector). */
+    public void scheme(String s) {
+        if (s != null && !s.isEmpty()) {
+            this.scheme = s;
         }
     }
 

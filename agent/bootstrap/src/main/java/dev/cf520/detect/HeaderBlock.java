@@ -111,8 +111,11 @@ public final class HeaderBlock {
         for (int i = from; i < colon; i++) {
             int c = b[i] & 0xff;
             if (c >= 128 || !TCHAR[c]) {
-                problems.add("header name " + quoteName(name) + " holds byte 0x" + hex(c) + " at position "
-                        + (i - from) + ", not allowed in a token");
+                // Only the valid start is quoted: an invalid "name" may be the tail of a value that a
+                // stray CRLF split off (a Set-Cookie value, say), and values are never recorded.
+                name = new String(b, from, i - from, StandardCharsets.ISO_8859_1);
+                problems.add("header name starting " + quoteName(name) + " (" + (colon - from)
+                        + " bytes) holds byte 0x" + hex(c) + " at position " + (i - from) + ", not allowed in a token");
                 break;
             }
         }

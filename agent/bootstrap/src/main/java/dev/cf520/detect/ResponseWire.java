@@ -247,6 +247,8 @@ public final class ResponseWire {
         if (chunkError == null) {
             chunkError = what + " at body byte " + bodyBytes;
         }
+        // the framing is meaningless from here: every body byte, this one included, counts as content
+        payloadBytes = bodyBytes + 1;
         state = State.CLOSE;
     }
 

@@ -36,9 +36,11 @@ public final class RiskRules {
         if (h == null) {
             if (x.slowRisk() == null) {
                 int partial = w == null ? 0 : w.partialHeadBytes();
+                long ms = x.durationNanos() / 1_000_000L;
                 String what = partial > 0
-                        ? "the connection was closed after " + Text.count(partial) + " bytes of an unfinished header block"
-                        : "the connection was closed before a status line was written";
+                        ? "the connection was closed " + Text.count(ms) + " ms into the exchange, after "
+                                + Text.count(partial) + " bytes of an unfinished header block"
+                        : "the connection was closed " + Text.count(ms) + " ms into the exchange, before any response byte";
                 risks.add(new Risk(Reason.NO_RESPONSE, Phase.BEFORE_HEADERS, what + causeClause(x), at));
             }
             return sorted(risks);

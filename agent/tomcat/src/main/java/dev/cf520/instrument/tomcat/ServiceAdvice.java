@@ -19,7 +19,6 @@ public final class ServiceAdvice {
             for (String name : Exchange.CAPTURED_REQUEST_HEADERS) {
                 x.requestHeader(name, req.getHeader(name));
             }
-            x.server(req.serverName().toString(), req.getServerPort());
             req.action(ActionCode.REQ_HOST_ADDR_ATTRIBUTE, req); // Tomcat fills remoteAddr lazily
             x.peer(req.remoteAddr().toString());
         }
@@ -31,6 +30,11 @@ public final class ServiceAdvice {
             Exchanges.escaped(req, thrown); // an Error Tomcat rethrows: the connection is closed without a response
         }
         Exchange x = Exchanges.find(req);
+        if (x != null) {
+            // Tomcat fills scheme and (without a port in Host) the server port from the connector during service
+            x.scheme(req.scheme().toString());
+            x.server(req.serverName().toString(), req.getServerPort());
+        }
         if (x != null && !x.judged()) {
             Exchanges.end(req); // HTTP/2 streams never pass through Http11OutputBuffer
         }

@@ -1,0 +1,296 @@
+package dev.cf520.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cf520.config.AgentConfig;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exchanges is global static state: it is installed once here, and every test ends what it began.
+ * No other test class touches it.
+ */
+class ExchangesTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    private static final class Ended {
+        final Exchange exchange;
+        final List<Risk> risks;
+
+        Ended(Exchange exchange, List<Risk> risks) {
+            this.exchange = exchange;
+            this.risks = risks;
+        }
+    }
+
+    private static final class RecordingSink implements ExchangeSink {
+        final List<Ended> ended = Collections.synchronizedList(new ArrayList<>());
+        final List<Ended> running = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void exchangeEnded(Exchange exchange, List<Risk> risks) {
+            ended.add(new Ended(exchange, risks));
+        }
+
+        @Override
+        public void riskWhileRunning(Exchange exchange, Risk risk) {
+            running.add(new Ended(exchange, List.of(risk)));
+        }
+
+        List<Ended> endedFor(Exchange x) {
+            List<Ended> out = new ArrayList<>();
+            synchronized (ended) {
+                for (Ended e : ended) {
+                    if (e.exchange == x) {
+                        out.add(e);
+                    }
+                }
+            }
+            return out;
+        }
+
+        List<Ended> runningFor(Exchange x) {
+            List<Ended> out = new ArrayList<>();
+            synchronized (running) {
+                for (Ended e : running) {
+                    if (e.exchange == x) {
+                        out.add(e);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    private static final RecordingSink SINK = new RecordingSink();
+    private static boolean installedBefore;
+    private static Exchange beganBefore;
+
+    @BeforeAll
+    static void install() {
+        installedBefore = Exchanges.installed();
+        beganBefore = Exchanges.begin(new Object(), "GET", "/early", "HTTP/1.1", "http");
+        AgentConfig config = AgentConfig.from(Map.of(AgentConfig.EDGE_READ_TIMEOUT, "2s"), Map.of(), Map.of());
+        Exchanges.install(config, SINK);
+    }
+
+    @AfterEach
+    void nothingLeftRunning() {
+        assertEquals(List.of(), Exchanges.running(), "a test left an exchange running");
+    }
+
+    private static void send(Object connection, String wire) {
+        byte[] b = Bytes.of(wire);
+        Exchanges.wire(connection, b, 0, b.length);
+    }
+
+    private static List<Reason> reasons(List<Risk> risks) {
+        List<Reason> out = new ArrayList<>();
+        for (Risk r : risks) {
+            out.add(r.reason());
+        }
+        return out;
+    }
+
+    @Test
+    void nothingIsTrackedBeforeInstall() {
+        assertFalse(installedBefore);
+        assertNull(beganBefore);
+        assertTrue(Exchanges.installed());
+    }
+
+    @Test
+    void oneExchangeEndedPerExchangeEvenWhenEndIsCalledTwice() {
+        Object key = new Object();
+        Object conn = new Object();
+        Exchange x = Exchanges.begin(key, "GET", "/ok", "HTTP/1.1", "http");
+        assertNotNull(x);
+        assertSame(x, Exchanges.find(key));
+        Exchanges.bindConnection(key, conn);
+        send(conn, "HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok");
+        Exchanges.end(key);
+        Exchanges.end(key);
+        List<Ended> ended = SINK.endedFor(x);
+        assertEquals(1, ended.size());
+        assertEquals(List.of(), ended.get(0).risks);
+        assertEquals(200, x.status());
+        assertNull(Exchanges.find(key));
+    }
+
+    @Test
+    void risksReachTheSink() {
+        Object key = new Object();
+        Object conn = new Object();
+        Exchange x = Exchanges.begin(key, "GET", "/cut", "HTTP/1.1", "http");
+        Exchanges.bindConnection(key, conn);
+        send(conn, "HTTP/1.1 200 \r\nContent-Length: 10000\r\n\r\n" + "a".repeat(412));
+        Exchanges.failed(key, true, new IllegalStateException());
+        Exchanges.end(key);
+        List<Ended> ended = SINK.endedFor(x);
+        assertEquals(1, ended.size());
+        assertEquals(List.of(Reason.EXCEPTION_AFTER_COMMIT, Reason.TRUNCATED_BODY), reasons(ended.get(0).risks));
+    }
+
+    @Test
+    void escapedThrowableIsRecorded() {
+        Object key = new Object();
+        Exchange x = Exchanges.begin(key, "GET", "/oom", "HTTP/1.1", "http");
+        OutOfMemoryError oom = new OutOfMemoryError();
+        Exchanges.escaped(key, oom);
+        Exchanges.end(key);
+        assertSame(oom, x.cause());
+        List<Ended> ended = SINK.endedFor(x);
+        assertEquals(List.of(Reason.NO_RESPONSE), reasons(ended.get(0).risks));
+        assertTrue(ended.get(0).risks.get(0).detail().contains("java.lang.OutOfMemoryError"));
+    }
+
+    @Test
+    void directBufferIsObservedWithoutMovingIt() {
+        Object key = new Object();
+        Object conn = new Object();
+        Exchange x = Exchanges.begin(key, "GET", "/direct", "HTTP/1.1", "http");
+        Exchanges.bindConnection(key, conn);
+        byte[] b = Bytes.of("HTTP/1.1 200 \r\nContent-Length: 3\r\n\r\nabc");
+        ByteBuffer d = ByteBuffer.allocateDirect(b.length);
+        d.put(b).flip();
+        Exchanges.wire(conn, d);
+        assertEquals(0, d.position());
+        Exchanges.wire(conn, (ByteBuffer) null);
+        Exchanges.wire(conn, null, 0, 0);
+        Exchanges.end(key);
+        assertTrue(x.response().complete());
+        assertEquals(List.of(), SINK.endedFor(x).get(0).risks);
+    }
+
+    @Test
+    void bytesOnAnUnboundConnectionAreIgnored() {
+        Object key = new Object();
+        Exchange x = Exchanges.begin(key, "GET", "/unbound", "HTTP/1.1", "http");
+        send(new Object(), "HTTP/1.1 200 \r\nContent-Length: 0\r\n\r\n");
+        Exchanges.bindConnection(key, null);
+        Exchanges.end(key);
+        assertNull(x.response());
+        assertEquals(List.of(Reason.NO_RESPONSE), reasons(SINK.endedFor(x).get(0).risks));
+    }
+
+    @Test
+    void keepAliveConnectionMovesToTheNextExchange() {
+        Object conn = new Object();
+        Object k1 = new Object();
+        Exchange first = Exchanges.begin(k1, "GET", "/1", "HTTP/1.1", "http");
+        Exchanges.bindConnection(k1, conn);
+        send(conn, "HTTP/1.1 200 \r\nContent-Length: 1\r\n\r\na");
+        Exchanges.end(k1);
+
+        send(conn, "HTTP/1.1 200 \r\nContent-Length: 1\r\n\r\nb"); // between exchanges: nobody's
+        Object k2 = new Object();
+        Exchange second = Exchanges.begin(k2, "GET", "/2", "HTTP/1.1", "http");
+        Exchanges.bindConnection(k2, conn);
+        send(conn, "HTTP/1.1 404 \r\nContent-Length: 0\r\n\r\n");
+        Exchanges.end(k2);
+
+        assertEquals(0, first.response().excessBytes(), "bytes after the end never reach the ended exchange");
+        assertEquals(200, first.status());
+        assertEquals(404, second.status());
+        assertEquals(List.of(), SINK.endedFor(first).get(0).risks);
+        assertEquals(List.of(), SINK.endedFor(second).get(0).risks);
+    }
+
+    @Test
+    void beginningAgainWithTheSameKeyFinishesTheStaleExchange() {
+        Object key = new Object();
+        Exchange stale = Exchanges.begin(key, "GET", "/stale", "HTTP/1.1", "http");
+        Exchange fresh = Exchanges.begin(key, "GET", "/fresh", "HTTP/1.1", "http");
+        assertEquals(1, SINK.endedFor(stale).size());
+        assertEquals(0, SINK.endedFor(fresh).size());
+        assertSame(fresh, Exchanges.find(key));
+        Exchanges.end(key);
+        assertEquals(1, SINK.endedFor(fresh).size());
+        assertEquals(1, SINK.endedFor(stale).size());
+    }
+
+    @Test
+    void watchdogFlagsASlowExchangeOnce() {
+        Object slowKey = new Object();
+        Object fastKey = new Object();
+        Object fastConn = new Object();
+        Exchange slow = Exchanges.begin(slowKey, "GET", "/slow", "HTTP/1.1", "http");
+        Exchange fast = Exchanges.begin(fastKey, "GET", "/fast", "HTTP/1.1", "http");
+        Exchanges.bindConnection(fastKey, fastConn);
+        send(fastConn, "HTTP/1.1 200 \r\nTransfer-Encoding: chunked\r\n\r\n");
+        long now = Math.max(slow.startNanos(), fast.startNanos()) + 3 * SECOND;
+
+        assertEquals(0, Exchanges.watchdogScan(slow.startNanos() + SECOND), "still in time");
+        assertEquals(1, Exchanges.watchdogScan(now));
+        assertEquals(0, Exchanges.watchdogScan(now + SECOND), "flagged once");
+
+        List<Ended> flagged = SINK.runningFor(slow);
+        assertEquals(1, flagged.size());
+        Risk r = flagged.get(0).risks.get(0);
+        assertEquals(Reason.SLOW_RESPONSE, r.reason());
+        assertTrue(r.detail().contains("the edge's read timeout is 2 s"), r.detail());
+        assertSame(r, slow.slowRisk());
+        assertEquals(0, SINK.runningFor(fast).size());
+        assertEquals(0, SINK.endedFor(slow).size(), "flagged while still running");
+
+        Exchanges.end(slowKey);
+        send(fastConn, "0\r\n\r\n");
+        Exchanges.end(fastKey);
+        assertEquals(List.of(Reason.SLOW_RESPONSE), reasons(SINK.endedFor(slow).get(0).risks));
+        assertEquals(List.of(), SINK.endedFor(fast).get(0).risks);
+        assertEquals(0, Exchanges.watchdogScan(now + 10 * SECOND), "ended exchanges are not scanned");
+    }
+
+    @Test
+    void http2ExchangesAreTrackedButNotJudged() {
+        Object key = new Object();
+        Exchange x = Exchanges.begin(key, "GET", "/h2", "HTTP/2.0", "https");
+        assertFalse(x.judged());
+        assertEquals(0, Exchanges.watchdogScan(x.startNanos() + 60 * SECOND));
+        Exchanges.end(key);
+        assertEquals(List.of(), SINK.endedFor(x).get(0).risks);
+    }
+
+    @Test
+    void keepsHeaderBlocksUpToTwiceTheLimit() {
+        Object key = new Object();
+        Object conn = new Object();
+        Exchange x = Exchanges.begin(key, "GET", "/big", "HTTP/1.1", "http");
+        Exchanges.bindConnection(key, conn);
+        StringBuilder head = new StringBuilder("HTTP/1.1 200 \r\n");
+        for (int i = 0; i < 150; i++) {
+            head.append("Set-Cookie: c").append(i).append('=').append("v".repeat(1000)).append("\r\n");
+        }
+        head.append("Content-Length: 2\r\n\r\n");
+        send(conn, head + "ok");
+        Exchanges.end(key);
+        List<Risk> risks = SINK.endedFor(x).get(0).risks;
+        assertEquals(List.of(Reason.OVERSIZED_HEADERS), reasons(risks),
+                "the Content-Length after 150 KB of cookies is still read: the body is not called truncated");
+        assertTrue(risks.get(0).detail().contains("150 Set-Cookie headers"), risks.get(0).detail());
+    }
+
+    @Test
+    void operationsOnUnknownKeysAreHarmless() {
+        Object unknown = new Object();
+        Exchanges.failed(unknown, true, new IllegalStateException());
+        Exchanges.escaped(unknown, new IllegalStateException());
+        Exchanges.bindConnection(unknown, new Object());
+        Exchanges.end(unknown);
+        assertNull(Exchanges.find(unknown));
+        int before = SINK.ended.size();
+        Exchanges.end(unknown);
+        assertEquals(before, SINK.ended.size());
+    }
+}

@@ -1,0 +1,132 @@
+package dev.cf520.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The shared catalogue: every demo endpoint, what must be on the wire, and what cf520 must report.
+ * Where Tomcat keeps a fault off the wire, the case says so ({@code why}) and expects no risk.
+ */
+final class Catalog {
+
+    static final class Case {
+        final String path;
+        final List<String> reasons;
+        final Integer status;
+        final Integer predicted;
+        final String cause;
+        final Consumer<RawHttp.Response> wire;
+        final String why;
+
+        Case(String path, List<String> reasons, Integer status, Integer predicted, String cause,
+                Consumer<RawHttp.Response> wire, String why) {
+            this.path = path;
+            this.reasons = reasons;
+            this.status = status;
+            this.predicted = predicted;
+            this.cause = cause;
+            this.wire = wire;
+            this.why = why;
+        }
+
+        boolean risky() {
+            return !reasons.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return path + (risky() ? " -> " + reasons : " -> no risk");
+        }
+    }
+
+    static Case healthy(String path, int status, Consumer<RawHttp.Response> wire) {
+        return new Case(path, List.of(), status, null, null, wire, null);
+    }
+
+    static Case keptOffTheWire(String path, int status, String why, Consumer<RawHttp.Response> wire) {
+        return new Case(path, List.of(), status, null, null, wire, why);
+    }
+
+    static Case risk(String path, List<String> reasons, Integer status, int predicted, String cause,
+            Consumer<RawHttp.Response> wire) {
+        return new Case(path, reasons, status, predicted, cause, wire, null);
+    }
+
+    private static Consumer<RawHttp.Response> complete(int status) {
+        return r -> {
+            assertEquals(status, r.status(), "status on the wire");
+            String cl = r.header("content-length");
+            if (cl != null && r.header("transfer-encoding") == null) {
+                assertEquals(Integer.parseInt(cl), r.bodyBytes(), "body bytes vs Content-Length");
+            }
+            if ("chunked".equalsIgnoreCase(r.header("transfer-encoding"))) {
+                assertTrue(r.endsWithLastChunk(), "chunked body ends with its last chunk");
+            }
+        };
+    }
+
+    static List<Case> tomcat() {
+        return List.of(
+                healthy("/hello", 200, complete(200)),
+                healthy("/json", 200, complete(200)),
+                healthy("/download", 200, r -> {
+                    complete(200).accept(r);
+                    assertEquals(5 * 1024 * 1024, r.bodyBytes());
+                }),
+                healthy("/stream", 200, r -> {
+                    complete(200).accept(r);
+                    assertEquals("chunked", r.header("transfer-encoding"));
+                }),
+                healthy("/no-content", 204, complete(204)),
+                healthy("/not-modified", 304, complete(304)),
+                healthy("/redirect", 302, complete(302)),
+                healthy("/unavailable", 503, complete(503)),
+                healthy("/error-before-commit", 500, complete(500)),
+                healthy("/async", 200, complete(200)),
+                healthy("/async-timeout", 500, complete(500)),
+                risk("/fault/no-response", List.of("no_response"), null, 520, "java.lang.OutOfMemoryError", r -> {
+                    assertEquals(0, r.bytes.length, "not a byte on the wire");
+                    assertFalse(r.ending.equals("timeout"), "the origin closed the connection");
+                }),
+                risk("/fault/exception-after-commit", List.of("exception_after_commit", "truncated_body"), 200, 520,
+                        "java.lang.StackOverflowError", r -> {
+                            assertEquals(200, r.status());
+                            assertEquals("chunked", r.header("transfer-encoding"));
+                            assertFalse(r.endsWithLastChunk(), "the last chunk never came");
+                            assertEquals(1000, r.payloadBytes());
+                        }),
+                risk("/fault/truncated-body", List.of("truncated_body"), 200, 502, null, r -> {
+                    assertEquals("10000", r.header("content-length"));
+                    assertEquals(412, r.bodyBytes(), "412 of 10,000 declared bytes");
+                }),
+                keptOffTheWire("/fault/content-length-mismatch", 200,
+                        "Tomcat's IdentityOutputFilter trims writes beyond the declared Content-Length", r -> {
+                            complete(200).accept(r);
+                            assertEquals(10, r.bodyBytes());
+                        }),
+                risk("/fault/oversized-headers", List.of("oversized_headers"), 200, 520, null, r -> {
+                    assertEquals(200, r.status());
+                    assertTrue(r.headBytes() > 128 * 1024, "header block of " + r.headBytes() + " bytes");
+                }),
+                risk("/fault/invalid-header", List.of("invalid_header"), 200, 520, null,
+                        r -> assertTrue(r.head().contains("\r\nX-Demo Bad: "), r.head())),
+                keptOffTheWire("/fault/control-char-header", 200,
+                        "Tomcat replaces control bytes in header values with spaces before writing them", r -> {
+                            complete(200).accept(r);
+                            assertEquals("a b", r.header("x-demo-ctl"));
+                        }),
+                risk("/fault/conflicting-framing", List.of("conflicting_framing"), 200, 520, null, r -> {
+                    assertEquals("5", r.header("content-length"));
+                    assertEquals("chunked", r.header("transfer-encoding"));
+                }),
+                risk("/fault/invalid-status", List.of("invalid_status"), 600, 520, null,
+                        r -> assertTrue(r.statusLine.startsWith("HTTP/1.1 600"), r.statusLine)));
+    }
+
+    private Catalog() {
+    }
+}

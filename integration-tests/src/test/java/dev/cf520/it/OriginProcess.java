@@ -1,0 +1,235 @@
+package dev.cf520.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The demo origin in a real child JVM, with the packaged agent jar, as a user would run it. */
+final class OriginProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+
+    /** How the demo and its Tomcat are put on the JVM. */
+    enum Layout {
+        /** {@code java -jar cf520-demo.jar}: Tomcat 11 on the system class path. */
+        FAT_JAR,
+        /** thin demo jar + a Tomcat line's jars on {@code -cp}. */
+        CLASS_PATH,
+        /** Tomcat and the demo in a child URLClassLoader; the system class path holds only a launcher. */
+        CHILD_LOADER
+    }
+
+    /** One way to run the origin: JDK, Tomcat line, class loading layout. */
+    static final class Runtime {
+        final String name;
+        final Path javaHome;
+        final String tomcatLine;
+        final Layout layout;
+
+        Runtime(String name, Path javaHome, String tomcatLine, Layout layout) {
+            this.name = name;
+            this.javaHome = javaHome;
+            this.tomcatLine = tomcatLine;
+            this.layout = layout;
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private final Process process;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private volatile int port = -1;
+
+    private OriginProcess(Process process) {
+        this.process = process;
+        pump(process.getInputStream(), stdout, true);
+        pump(process.getErrorStream(), stderr, false);
+    }
+
+    static Path java17() {
+        return Paths.get(System.getProperty("java.home"));
+    }
+
+    /** A JDK 25 from cf520.java25.home, JAVA25_HOME, or /usr/lib/jvm; null when none is installed. */
+    static Path java25() {
+        for (String c : new String[] {System.getProperty("cf520.java25.home"), System.getenv("JAVA25_HOME")}) {
+            if (c != null && !c.isBlank() && Files.isExecutable(Paths.get(c, "bin", "java"))) {
+                return Paths.get(c);
+            }
+        }
+        Path jvms = Paths.get("/usr/lib/jvm");
+        if (Files.isDirectory(jvms)) {
+            try (Stream<Path> s = Files.list(jvms)) {
+                return s.filter(p -> p.getFileName().toString().matches(".*-25([.-].*)?"))
+                        .filter(p -> Files.isExecutable(p.resolve("bin/java"))).sorted().findFirst().orElse(null);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    static Path agentJar() {
+        return existing("cf520.agent.jar", "../agent/target/cf520-agent.jar");
+    }
+
+    static Path existing(String property, String fallback) {
+        Path p = Paths.get(System.getProperty(property, fallback)).toAbsolutePath().normalize();
+        assertTrue(Files.isRegularFile(p), p + " is missing: build with mvn verify from the top directory");
+        return p;
+    }
+
+    /** Settings every test origin gets: export to the receiver quickly, a 2 s edge read timeout. */
+    static Map<String, String> testSettings(OtlpReceiver receiver) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("otel.exporter.otlp.endpoint", receiver.endpoint());
+        p.put("otel.bsp.schedule.delay", "100");
+        p.put("otel.metric.export.interval", "500");
+        p.put("otel.service.name", "cf520-it");
+        p.put("cf520.edge-read-timeout", "2s");
+        return p;
+    }
+
+    static OriginProcess start(Runtime rt, boolean withAgent, Map<String, String> props) throws Exception {
+        return start(rt, withAgent, props, Map.of());
+    }
+
+    static OriginProcess start(Runtime rt, boolean withAgent, Map<String, String> props, Map<String, String> env)
+            throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(rt.javaHome.resolve("bin/java").toString());
+        cmd.add("-Xmx256m");
+        if (withAgent) {
+            cmd.add("-javaagent:" + agentJar());
+        }
+        props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        Path demoThin = existing("cf520.demo.thin.jar", "../demo-app/target/cf520-demo-app-0.1.0-SNAPSHOT.jar");
+        switch (rt.layout) {
+            case FAT_JAR:
+                cmd.add("-jar");
+                cmd.add(existing("cf520.demo.jar", "../demo-app/target/cf520-demo.jar").toString());
+                break;
+            case CLASS_PATH:
+                cmd.add("-cp");
+                cmd.add(demoThin + File.pathSeparator + containerJars(rt.tomcatLine));
+                cmd.add("dev.cf520.demo.DemoOrigin");
+                break;
+            case CHILD_LOADER:
+                cmd.add("-cp");
+                cmd.add(Paths.get(ChildLoaderLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                        .toString());
+                cmd.add(ChildLoaderLauncher.class.getName());
+                cmd.add(demoThin + File.pathSeparator + containerJars(rt.tomcatLine));
+                cmd.add("dev.cf520.demo.DemoOrigin");
+                break;
+            default:
+                throw new IllegalArgumentException(rt.layout.toString());
+        }
+        cmd.add("--port");
+        cmd.add("0");
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().putAll(env);
+        OriginProcess o = new OriginProcess(pb.start());
+        o.awaitPort(Duration.ofSeconds(60));
+        return o;
+    }
+
+    private static String containerJars(String line) throws IOException {
+        Path dir = Paths.get(System.getProperty("cf520.containers.dir", "target/containers"), "tomcat-" + line);
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
+        }
+    }
+
+    private void pump(InputStream in, List<String> sink, boolean watchPort) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    sink.add(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (watchPort && m.find()) {
+                        port = Integer.parseInt(m.group(1));
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+        }, "origin-output");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void awaitPort(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (port < 0 && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (port < 0) {
+            throw new AssertionError("origin did not start; stdout:\n" + String.join("\n", stdout)
+                    + "\nstderr:\n" + String.join("\n", stderr));
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    List<String> stderr() {
+        return new ArrayList<>(stderr);
+    }
+
+    List<String> stdout() {
+        return new ArrayList<>(stdout);
+    }
+
+    /** Waits for a stderr line matching {@code test}; returns it or null. */
+    String awaitStderr(Predicate<String> test, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        do {
+            for (String l : stderr) {
+                if (test.test(l)) {
+                    return l;
+                }
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return null;
+    }
+
+    /** The agent's lines on stderr (its log lines start with an ISO timestamp and mention cf520). */
+    List<String> agentLines() {
+        return stderr.stream().filter(l -> l.matches("^\\d{4}-\\d\\d-\\d\\dT.*") && l.contains("cf520"))
+                .collect(Collectors.toList());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+}

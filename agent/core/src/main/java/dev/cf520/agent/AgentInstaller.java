@@ -45,14 +45,19 @@ public final class AgentInstaller {
             for (String p : problems) {
                 log.warn(Logs.URGENT, "cf520 setting ignored: {}", p);
             }
+            long t1 = System.nanoTime();
             Telemetry telemetry = Telemetry.start(config, edge);
+            long t2 = System.nanoTime();
             Exchanges.install(config, telemetry.sink());
             List<ContainerInstrumentation> containers = new ArrayList<>();
             for (ContainerInstrumentation c : ServiceLoader.load(ContainerInstrumentation.class,
                     AgentInstaller.class.getClassLoader())) {
                 containers.add(c);
             }
-            new Instrumenter().install(inst, containers);
+            new Instrumenter().install(inst, containers, attached);
+            long t3 = System.nanoTime();
+            log.debug("cf520 start-up: config {} ms, telemetry {} ms, instrumentation {} ms", (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
             Watchdog.start(config.edgeReadTimeout());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 telemetry.shutdown(3000);

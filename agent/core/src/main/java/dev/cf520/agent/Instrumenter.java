@@ -24,13 +24,20 @@ final class Instrumenter {
 
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
 
-    void install(Instrumentation inst, List<ContainerInstrumentation> containers) throws NoSuchMethodException {
+    /**
+     * @param attached on a running JVM the container's classes are already loaded and must be
+     *                 retransformed; at start-up nothing of interest is loaded yet, and skipping the
+     *                 scan of every loaded class saves most of the agent's start-up time
+     */
+    void install(Instrumentation inst, List<ContainerInstrumentation> containers, boolean attached)
+            throws NoSuchMethodException {
         // A throwable in advice goes to AgentErrors.suppressed (bootstrap: visible to every loader), never to the host.
         Advice.ExceptionHandler countSuppressed = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
                 new MethodDescription.ForLoadedMethod(AgentErrors.class.getMethod("suppressed", Throwable.class))));
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
+                        : AgentBuilder.RedefinitionStrategy.DISABLED)
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(new Listener())

@@ -4,6 +4,7 @@ import dev.cf520.config.AgentConfig;
 import dev.cf520.detect.EdgeVerifier;
 import dev.cf520.detect.Exchanges;
 import dev.cf520.log.Logs;
+import dev.cf520.telemetry.DeferredSink;
 import dev.cf520.telemetry.Telemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.lang.instrument.Instrumentation;
@@ -45,31 +46,51 @@ public final class AgentInstaller {
             for (String p : problems) {
                 log.warn(Logs.URGENT, "cf520 setting ignored: {}", p);
             }
-            long t1 = System.nanoTime();
-            Telemetry telemetry = Telemetry.start(config, edge);
-            long t2 = System.nanoTime();
-            Exchanges.install(config, telemetry.sink());
             List<ContainerInstrumentation> containers = new ArrayList<>();
             for (ContainerInstrumentation c : ServiceLoader.load(ContainerInstrumentation.class,
                     AgentInstaller.class.getClassLoader())) {
                 containers.add(c);
             }
-            new Instrumenter().install(inst, containers, attached);
-            long t3 = System.nanoTime();
-            log.debug("cf520 start-up: config {} ms, telemetry {} ms, instrumentation {} ms", (t1 - t0) / 1_000_000,
-                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+            // Exchanges are tracked from the first request on; until the SDK is up they wait here.
+            DeferredSink sink = new DeferredSink();
+            Exchanges.install(config, sink);
+            Instrumenter instrumenter = new Instrumenter();
+            if (attached) {
+                instrumenter.install(inst, containers, true); // the container's classes are loaded already
+            } else {
+                instrumenter.installGated(inst, containers);
+            }
             Watchdog.start(config.edgeReadTimeout());
+            // The SDK starts beside the application rather than before it: the origin's start-up
+            // does not wait for it.
+            Thread sdk = new Thread(() -> startTelemetry(config, edge, sink, containers, attached, t0),
+                    "cf520-telemetry-start");
+            sdk.setDaemon(true);
+            sdk.start();
+        } catch (Throwable t) {
+            log.error(Logs.URGENT, "cf520 could not start and stays off; the application runs without it: {}",
+                    t.toString());
+        }
+    }
+
+    private static void startTelemetry(AgentConfig config, EdgeVerifier edge, DeferredSink sink,
+            List<ContainerInstrumentation> containers, boolean attached, long t0) {
+        Logger log = Logs.get(AgentInstaller.class);
+        try {
+            Telemetry telemetry = Telemetry.start(config, edge);
+            sink.ready(telemetry.sink());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 telemetry.shutdown(3000);
                 Logs.drain(500);
             }, "cf520-shutdown"));
-            log.info(Logs.URGENT, "cf520 {} active{}: watching {} (edge read timeout {}s, header limit {} bytes) in {} ms",
-                    String.valueOf(AgentInstaller.class.getPackage().getImplementationVersion()),
+            log.info(Logs.URGENT, "cf520 {} active{}: watching {} (edge read timeout {}s, header limit {} bytes), "
+                    + "ready in {} ms", String.valueOf(AgentInstaller.class.getPackage().getImplementationVersion()),
                     attached ? " (attached)" : "", names(containers), config.edgeReadTimeout().toMillis() / 1000.0,
                     config.maxResponseHeaderBytes(), (System.nanoTime() - t0) / 1_000_000);
         } catch (Throwable t) {
-            log.error(Logs.URGENT, "cf520 could not start and stays off; the application runs without it: {}",
-                    t.toString());
+            log.error(Logs.URGENT, "cf520 could not start its telemetry and stays off; the application runs "
+                    + "without it: {}", t.toString());
+            Exchanges.install(config, null);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.cf520.agent;
 
 import java.util.List;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
@@ -17,14 +16,17 @@ public interface ContainerInstrumentation {
 
     List<Hook> hooks();
 
+    /**
+     * Advice for the methods of one class, named exactly: hooks sit on concrete container classes,
+     * which lets start-up decide by a set lookup whether a class being loaded concerns cf520.
+     */
     final class Hook {
-        final ElementMatcher<? super TypeDescription> type;
+        final String typeName;
         final ElementMatcher<? super MethodDescription> method;
         final String adviceClass;
 
-        public Hook(ElementMatcher<? super TypeDescription> type, ElementMatcher<? super MethodDescription> method,
-                String adviceClass) {
-            this.type = type;
+        public Hook(String typeName, ElementMatcher<? super MethodDescription> method, String adviceClass) {
+            this.typeName = typeName;
             this.method = method;
             this.adviceClass = adviceClass;
         }

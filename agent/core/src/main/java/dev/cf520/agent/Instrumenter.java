@@ -31,6 +31,38 @@ final class Instrumenter {
      */
     void install(Instrumentation inst, List<ContainerInstrumentation> containers, boolean attached)
             throws NoSuchMethodException {
+        builder(containers, attached).installOn(inst);
+    }
+
+    /**
+     * At start-up: a cheap name gate goes in at once, Byte Buddy's transformer is built on a
+     * background thread while the application starts (see {@link GatedTransformer}).
+     */
+    void installGated(Instrumentation inst, List<ContainerInstrumentation> containers) {
+        Set<String> names = new java.util.HashSet<>();
+        for (ContainerInstrumentation c : containers) {
+            for (ContainerInstrumentation.Hook h : c.hooks()) {
+                names.add(h.typeName.replace('.', '/'));
+            }
+        }
+        java.util.concurrent.CompletableFuture<java.lang.instrument.ClassFileTransformer> built =
+                new java.util.concurrent.CompletableFuture<>();
+        inst.addTransformer(new GatedTransformer(names, built), false);
+        Thread t = new Thread(() -> {
+            try {
+                built.complete(builder(containers, false).makeRaw());
+            } catch (Throwable e) {
+                built.completeExceptionally(e);
+                AgentErrors.suppressed(e);
+                LOG.error(Logs.URGENT, "cf520 could not prepare its instrumentation, agent inactive: {}", e.toString());
+            }
+        }, "cf520-instrumentation");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private AgentBuilder builder(List<ContainerInstrumentation> containers, boolean attached)
+            throws NoSuchMethodException {
         // A throwable in advice goes to AgentErrors.suppressed (bootstrap: visible to every loader), never to the host.
         Advice.ExceptionHandler countSuppressed = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
                 new MethodDescription.ForLoadedMethod(AgentErrors.class.getMethod("suppressed", Throwable.class))));
@@ -50,13 +82,13 @@ final class Instrumenter {
         ClassLoader agentLoader = Instrumenter.class.getClassLoader();
         for (ContainerInstrumentation c : containers) {
             for (ContainerInstrumentation.Hook h : c.hooks()) {
-                builder = builder.type(h.type).transform(new AgentBuilder.Transformer.ForAdvice()
+                builder = builder.type(ElementMatchers.named(h.typeName)).transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)
                         .withExceptionHandler(countSuppressed)
                         .advice(h.method, h.adviceClass));
             }
         }
-        builder.installOn(inst);
+        return builder;
     }
 
     /** Names of the classes instrumented so far. */

@@ -35,25 +35,25 @@ public final class TomcatInstrumentation implements ContainerInstrumentation {
     @Override
     public List<Hook> hooks() {
         return List.of(
-                new Hook(named("org.apache.catalina.connector.CoyoteAdapter"),
+                new Hook("org.apache.catalina.connector.CoyoteAdapter",
                         isMethod().and(named("service")).and(takesArguments(2))
                                 .and(takesArgument(0, named("org.apache.coyote.Request"))),
                         PKG + "ServiceAdvice"),
-                new Hook(named("org.apache.coyote.http11.Http11OutputBuffer"),
+                new Hook("org.apache.coyote.http11.Http11OutputBuffer",
                         isMethod().and(named("commit").or(named("writeHeaders"))).and(takesArguments(0)),
                         PKG + "HeadersAdvice"),
-                new Hook(named("org.apache.coyote.http11.Http11OutputBuffer"),
+                new Hook("org.apache.coyote.http11.Http11OutputBuffer",
                         isMethod().and(named("nextRequest").or(named("recycle"))).and(takesArguments(0)),
                         PKG + "EndAdvice"),
-                new Hook(named("org.apache.tomcat.util.net.SocketWrapperBase"),
+                new Hook("org.apache.tomcat.util.net.SocketWrapperBase",
                         isMethod().and(named("write")).and(takesArguments(2))
                                 .and(takesArgument(0, boolean.class)).and(takesArgument(1, ByteBuffer.class)),
                         PKG + "SocketBufferWriteAdvice"),
-                new Hook(named("org.apache.tomcat.util.net.SocketWrapperBase"),
+                new Hook("org.apache.tomcat.util.net.SocketWrapperBase",
                         isMethod().and(named("write")).and(takesArguments(4))
                                 .and(takesArgument(0, boolean.class)).and(takesArgument(1, byte[].class)),
                         PKG + "SocketArrayWriteAdvice"),
-                new Hook(named("org.apache.coyote.AbstractProcessor"),
+                new Hook("org.apache.coyote.AbstractProcessor",
                         isMethod().and(named("setErrorState")).and(takesArguments(2)),
                         PKG + "ErrorStateAdvice"));
     }

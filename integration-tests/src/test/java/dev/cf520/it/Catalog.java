@@ -21,9 +21,11 @@ final class Catalog {
         final String cause;
         final Consumer<RawHttp.Response> wire;
         final String why;
+        /** The exception.type of the span's exception event, or null when there must be none. */
+        final String exception;
 
         Case(String path, List<String> reasons, Integer status, Integer predicted, String cause,
-                Consumer<RawHttp.Response> wire, String why) {
+                Consumer<RawHttp.Response> wire, String why, String exception) {
             this.path = path;
             this.reasons = reasons;
             this.status = status;
@@ -31,6 +33,7 @@ final class Catalog {
             this.cause = cause;
             this.wire = wire;
             this.why = why;
+            this.exception = exception;
         }
 
         boolean risky() {
@@ -44,16 +47,21 @@ final class Catalog {
     }
 
     static Case healthy(String path, int status, Consumer<RawHttp.Response> wire) {
-        return new Case(path, List.of(), status, null, null, wire, null);
+        return new Case(path, List.of(), status, null, null, wire, null, null);
+    }
+
+    /** Healthy on the wire (the container answered cleanly), but the application threw. */
+    static Case healthyAfterException(String path, int status, String exception, Consumer<RawHttp.Response> wire) {
+        return new Case(path, List.of(), status, null, null, wire, null, exception);
     }
 
     static Case keptOffTheWire(String path, int status, String why, Consumer<RawHttp.Response> wire) {
-        return new Case(path, List.of(), status, null, null, wire, why);
+        return new Case(path, List.of(), status, null, null, wire, why, null);
     }
 
     static Case risk(String path, List<String> reasons, Integer status, int predicted, String cause,
             Consumer<RawHttp.Response> wire) {
-        return new Case(path, reasons, status, predicted, cause, wire, null);
+        return new Case(path, reasons, status, predicted, cause, wire, null, cause);
     }
 
     private static Consumer<RawHttp.Response> complete(int status) {
@@ -85,7 +93,7 @@ final class Catalog {
                 healthy("/not-modified", 304, complete(304)),
                 healthy("/redirect", 302, complete(302)),
                 healthy("/unavailable", 503, complete(503)),
-                healthy("/error-before-commit", 500, complete(500)),
+                healthyAfterException("/error-before-commit", 500, "java.lang.IllegalStateException", complete(500)),
                 healthy("/async", 200, complete(200)),
                 healthy("/async-timeout", 500, complete(500)),
                 risk("/fault/no-response", List.of("no_response"), null, 520, "java.lang.OutOfMemoryError", r -> {

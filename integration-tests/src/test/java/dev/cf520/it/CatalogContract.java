@@ -104,6 +104,15 @@ abstract class CatalogContract {
                     "body bytes recorded vs received");
         }
         assertTrue(span.getEndTimeUnixNano() >= span.getStartTimeUnixNano());
+        List<String> exceptions = new ArrayList<>();
+        for (Span.Event e : span.getEventsList()) {
+            if (e.getName().equals("exception")) {
+                exceptions.add(OtlpReceiver.attr(e.getAttributesList(), "exception.type").get().getStringValue());
+                assertFalse(OtlpReceiver.attr(e.getAttributesList(), "exception.message").isPresent(),
+                        "exception messages may quote request values: not recorded");
+            }
+        }
+        assertEquals(c.exception == null ? List.of() : List.of(c.exception), exceptions, "exception event");
 
         if (c.risky()) {
             assertEquals(Boolean.TRUE, bool(span, "cf520.risk"));

@@ -18,6 +18,7 @@ import java.util.List;
  * <li>{@code SocketWrapperBase.write}: every byte of the response as handed to the socket, after Tomcat's
  *     own filters (chunking, length trimming, sanitised header values);</li>
  * <li>{@code AbstractProcessor.setErrorState}: Tomcat drops the response (its own abort, or the peer gone);</li>
+ * <li>{@code StandardWrapperValve.exception}: a servlet threw (Tomcat may still answer a clean 500);</li>
  * <li>{@code Http11OutputBuffer.nextRequest/recycle}: the exchange is over, on keep-alive or on close.</li>
  * </ul>
  * Ending at the output buffer rather than at {@code CoyoteAdapter.service} makes async exchanges
@@ -53,6 +54,10 @@ public final class TomcatInstrumentation implements ContainerInstrumentation {
                         isMethod().and(named("write")).and(takesArguments(4))
                                 .and(takesArgument(0, boolean.class)).and(takesArgument(1, byte[].class)),
                         PKG + "SocketArrayWriteAdvice"),
+                new Hook("org.apache.catalina.core.StandardWrapperValve",
+                        isMethod().and(named("exception")).and(takesArguments(4))
+                                .and(takesArgument(2, Throwable.class)),
+                        PKG + "ServletExceptionAdvice"),
                 new Hook("org.apache.coyote.AbstractProcessor",
                         isMethod().and(named("setErrorState")).and(takesArguments(2)),
                         PKG + "ErrorStateAdvice"));

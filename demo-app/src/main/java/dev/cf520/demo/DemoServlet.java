@@ -19,7 +19,7 @@ final class DemoServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     static final List<String> HEALTHY = List.of("/hello", "/json", "/download", "/stream", "/no-content",
-            "/not-modified", "/redirect", "/unavailable", "/error-before-commit", "/async", "/async-timeout");
+            "/not-modified", "/redirect", "/unavailable", "/error-before-commit", "/async", "/async-timeout", "/async-error");
     static final List<String> FAULTY = List.of("/fault/no-response", "/fault/exception-after-commit",
             "/fault/truncated-body", "/fault/content-length-mismatch", "/fault/oversized-headers",
             "/fault/invalid-header", "/fault/control-char-header", "/fault/conflicting-framing",
@@ -42,6 +42,7 @@ final class DemoServlet extends HttpServlet {
             case "/error-before-commit": throw new IllegalStateException("demo: failed before writing anything");
             case "/async": async(req); break;
             case "/async-timeout": req.startAsync().setTimeout(300); break;
+            case "/async-error": req.startAsync().dispatch("/error-before-commit"); break;
             case "/fault/no-response": noResponse(); break;
             case "/fault/exception-after-commit": exceptionAfterCommit(resp); break;
             case "/fault/truncated-body": truncatedBody(resp); break;

@@ -96,6 +96,7 @@ final class Catalog {
                 healthyAfterException("/error-before-commit", 500, "java.lang.IllegalStateException", complete(500)),
                 healthy("/async", 200, complete(200)),
                 healthy("/async-timeout", 500, complete(500)),
+                healthyAfterException("/async-error", 500, "java.lang.IllegalStateException", complete(500)),
                 risk("/fault/no-response", List.of("no_response"), null, 520, "java.lang.OutOfMemoryError", r -> {
                     assertEquals(0, r.bytes.length, "not a byte on the wire");
                     assertFalse(r.ending.equals("timeout"), "the origin closed the connection");

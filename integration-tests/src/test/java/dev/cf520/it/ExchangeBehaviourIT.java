@@ -78,6 +78,7 @@ class ExchangeBehaviourIT {
     void keepAliveAndAsyncExchangesEndExactlyOnceEach() throws Exception {
         // Tomcat closes the connection after a 500 (statusDropsConnection), so the async timeout goes last
         List<String> paths = List.of("/hello", "/async", "/stream", "/json", "/async", "/async-timeout");
+        // (/async-error, the third way an async exchange ends, is in the catalogue)
         List<String> rays = new ArrayList<>();
         try (Socket s = new Socket("127.0.0.1", origin.port())) {
             s.setSoTimeout(5000);

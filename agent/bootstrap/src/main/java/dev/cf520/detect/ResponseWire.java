@@ -69,17 +69,7 @@ public final class ResponseWire {
                 case HEAD:
                     i = head(b, i, end);
                     break;
-                case LENGTH: {
-                    int n = (int) Math.min(remaining, end - i);
-                    bodyBytes += n;
-                    payloadBytes += n;
-                    remaining -= n;
-                    i += n;
-                    if (remaining == 0) {
-                        done();
-                    }
-                    break;
-                }
+                case LENGTH:
                 case CHUNK_DATA: {
                     int n = (int) Math.min(remaining, end - i);
                     bodyBytes += n;
@@ -87,7 +77,11 @@ public final class ResponseWire {
                     remaining -= n;
                     i += n;
                     if (remaining == 0) {
-                        state = State.CHUNK_DATA_CR;
+                        if (state == State.LENGTH) {
+                            done();
+                        } else {
+                            state = State.CHUNK_DATA_CR;
+                        }
                     }
                     break;
                 }

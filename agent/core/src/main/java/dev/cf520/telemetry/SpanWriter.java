@@ -86,8 +86,12 @@ final class SpanWriter {
         if (x.serverPort() > 0) {
             a.put(SERVER_PORT, x.serverPort());
         }
+        Boolean fromCloudflare = edge.verify(x.peerAddress(), x.requestHeader(Exchange.X_FORWARDED_FOR));
         String connectingIp = x.requestHeader(Exchange.CF_CONNECTING_IP);
-        putSanitized(a, CLIENT_ADDRESS, connectingIp != null ? connectingIp : x.peerAddress());
+        // CF-Connecting-IP names the visitor only when the request really came through Cloudflare;
+        // anyone reaching the origin directly can send the header
+        putSanitized(a, CLIENT_ADDRESS, connectingIp != null && Boolean.TRUE.equals(fromCloudflare)
+                ? connectingIp : x.peerAddress());
         putSanitized(a, NETWORK_PEER_ADDRESS, x.peerAddress());
         putSanitized(a, NETWORK_PROTOCOL_VERSION, x.protocolVersion());
         putSanitized(a, USER_AGENT_ORIGINAL, x.requestHeader(Exchange.USER_AGENT));
@@ -101,7 +105,7 @@ final class SpanWriter {
         if (errorType != null) {
             a.put(ERROR_TYPE, errorType);
         }
-        cloudflare(a, x);
+        cloudflare(a, x, fromCloudflare);
         a.put(CF520_JUDGED, x.judged());
         if (x.clientAbort()) {
             a.put(CF520_CLIENT_ABORT, true);
@@ -124,7 +128,7 @@ final class SpanWriter {
         return a.build();
     }
 
-    private void cloudflare(AttributesBuilder a, Exchange x) {
+    private static void cloudflare(AttributesBuilder a, Exchange x, Boolean fromCloudflare) {
         RayId ray = RayId.parse(x.requestHeader(Exchange.CF_RAY));
         if (ray != null) {
             a.put(CF_RAY_HEADER, List.of(Text.sanitize(ray.raw())));
@@ -137,9 +141,8 @@ final class SpanWriter {
         }
         putSanitized(a, CLOUDFLARE_CONNECTING_IP, x.requestHeader(Exchange.CF_CONNECTING_IP));
         putSanitized(a, CLOUDFLARE_IPCOUNTRY, x.requestHeader(Exchange.CF_IPCOUNTRY));
-        Boolean verified = edge.verify(x.peerAddress(), x.requestHeader(Exchange.X_FORWARDED_FOR));
-        if (verified != null) {
-            a.put(CLOUDFLARE_EDGE_VERIFIED, verified);
+        if (fromCloudflare != null) {
+            a.put(CLOUDFLARE_EDGE_VERIFIED, fromCloudflare);
         }
     }
 

@@ -23,6 +23,12 @@ public final class DemoOrigin {
      */
     static final int MAX_RESPONSE_HEADER_BYTES = 1024 * 1024;
 
+    /**
+     * java.util.logging holds loggers weakly: without this reference a garbage collection between
+     * setting the level and Tomcat creating its loggers loses the level, and Tomcat's INFO lines appear.
+     */
+    private static final Logger TOMCAT_LOGGER = Logger.getLogger("org.apache");
+
     private DemoOrigin() {
     }
 
@@ -57,7 +63,7 @@ public final class DemoOrigin {
     }
 
     static Tomcat start(String host, int port) throws java.io.IOException, LifecycleException {
-        Logger.getLogger("org.apache").setLevel(Level.WARNING);
+        TOMCAT_LOGGER.setLevel(Level.WARNING);
         File base = Files.createTempDirectory("cf520-demo").toFile();
         base.deleteOnExit();
         Tomcat tomcat = new Tomcat();

@@ -66,6 +66,13 @@ final class Instrumenter {
         // A throwable in advice goes to AgentErrors.suppressed (bootstrap: visible to every loader), never to the host.
         Advice.ExceptionHandler countSuppressed = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
                 new MethodDescription.ForLoadedMethod(AgentErrors.class.getMethod("suppressed", Throwable.class))));
+        // AgentBuilder.Default's constructor prepares Byte Buddy's Nexus (self-injection into the system class
+        // loader through sun.misc.Unsafe), which Java 24+ reports on the host's stderr. disableClassFormatChanges()
+        // below replaces that strategy, so the Nexus is never used: keep it off. The shade plugin relocates this
+        // key with Byte Buddy, so it only reaches the agent's own copy.
+        if (System.getProperty("net.bytebuddy.nexus.disabled") == null) {
+            System.setProperty("net.bytebuddy.nexus.disabled", "true");
+        }
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION

@@ -76,6 +76,12 @@ final class ExportHealth {
         if (status > 0) {
             return "HTTP " + status;
         }
+        for (Throwable r = t; r != null && r.getCause() != r; r = r.getCause()) {
+            if (r instanceof java.util.concurrent.RejectedExecutionException) {
+                // the sender's threads are all busy retrying earlier batches: the receiver does not answer
+                return "no answer (earlier exports are still being retried)";
+            }
+        }
         Throwable c = t;
         while (c != null && c.getCause() != null && c.getCause() != c) {
             if (c instanceof ConnectException || c instanceof HttpConnectTimeoutException) {

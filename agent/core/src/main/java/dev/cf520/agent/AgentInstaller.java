@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 
 /**
  * Starts cf520: configuration, the agent's own SDK, the container hooks, the watchdog. Called
- * reflectively by {@link Cf520Entry} after the bootstrap classes are in place. Whatever fails is
+ * reflectively by {@link Cf520Entry}, which links against nothing newer than Java 8. Whatever fails is
  * logged once and leaves the host running as if the agent were absent.
  */
 public final class AgentInstaller {

@@ -7,7 +7,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 /**
  * One container line's hooks, found through {@code META-INF/services}. Advice is named, never
  * loaded by the agent: it is read as bytes and inlined into the container's classes, where it
- * may use the container's types and cf520's bootstrap classes, nothing else.
+ * may use the container's types and cf520's neutral classes (dev.cf520.detect), nothing else.
  */
 public interface ContainerInstrumentation {
 

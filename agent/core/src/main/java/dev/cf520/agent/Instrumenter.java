@@ -63,7 +63,7 @@ final class Instrumenter {
 
     private AgentBuilder builder(List<ContainerInstrumentation> containers, boolean attached)
             throws NoSuchMethodException {
-        // A throwable in advice goes to AgentErrors.suppressed (bootstrap: visible to every loader), never to the host.
+        // A throwable in advice goes to AgentErrors.suppressed (a neutral class the container can see), never to the host.
         Advice.ExceptionHandler countSuppressed = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
                 new MethodDescription.ForLoadedMethod(AgentErrors.class.getMethod("suppressed", Throwable.class))));
         // AgentBuilder.Default's constructor prepares Byte Buddy's Nexus (self-injection into the system class

@@ -29,6 +29,9 @@ public final class DemoOrigin {
      */
     private static final Logger TOMCAT_LOGGER = Logger.getLogger("org.apache");
 
+    /** /static/big.bin, served by Tomcat's DefaultServlet. */
+    static final int STATIC_FILE_BYTES = 1024 * 1024;
+
     private DemoOrigin() {
     }
 
@@ -56,7 +59,7 @@ public final class DemoOrigin {
         int actual = tomcat.getConnector().getLocalPort();
         System.out.println("cf520 demo origin listening on http://" + host + ":" + actual
                 + " (Tomcat " + org.apache.catalina.util.ServerInfo.getServerNumber() + ")");
-        System.out.println("  healthy: " + String.join(" ", DemoServlet.HEALTHY));
+        System.out.println("  healthy: " + String.join(" ", DemoServlet.HEALTHY) + " /static/big.bin");
         System.out.println("  faulty:  " + String.join(" ", DemoServlet.FAULTY));
         System.out.flush();
         tomcat.getServer().await();
@@ -76,6 +79,16 @@ public final class DemoOrigin {
         Context ctx = tomcat.addContext("", base.getAbsolutePath());
         Tomcat.addServlet(ctx, "demo", new DemoServlet()).setAsyncSupported(true);
         ctx.addServletMappingDecoded("/*", "demo");
+        // Static files through Tomcat's own DefaultServlet: files over 48 KiB go out by sendfile.
+        byte[] big = new byte[STATIC_FILE_BYTES];
+        java.util.Arrays.fill(big, (byte) 's');
+        // DefaultServlet looks files up by servlet path + path info: /static/big.bin under the base
+        java.nio.file.Path staticDir = Files.createDirectories(base.toPath().resolve("static"));
+        Files.write(staticDir.resolve("big.bin"), big);
+        staticDir.toFile().deleteOnExit();
+        staticDir.resolve("big.bin").toFile().deleteOnExit();
+        Tomcat.addServlet(ctx, "static", new org.apache.catalina.servlets.DefaultServlet());
+        ctx.addServletMappingDecoded("/static/*", "static");
         tomcat.start();
         return tomcat;
     }

@@ -85,6 +85,10 @@ final class Catalog {
                     complete(200).accept(r);
                     assertEquals(5 * 1024 * 1024, r.bodyBytes());
                 }),
+                healthy("/static/big.bin", 200, r -> {
+                    complete(200).accept(r); // Tomcat's DefaultServlet: the body goes out by sendfile
+                    assertEquals(1024 * 1024, r.bodyBytes());
+                }),
                 healthy("/stream", 200, r -> {
                     complete(200).accept(r);
                     assertEquals("chunked", r.header("transfer-encoding"));

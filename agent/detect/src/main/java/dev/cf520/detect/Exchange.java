@@ -45,6 +45,7 @@ public final class Exchange {
     private boolean peerGone;
     private volatile long finalHeadNanos;
     private volatile Risk slowRisk;
+    private long sendfileBytes;
     private long endNanos;
     private boolean ended;
 
@@ -140,6 +141,11 @@ public final class Exchange {
         }
     }
 
+    /** The container will send {@code bytes} of body by sendfile, past the socket writes cf520 reads. */
+    public synchronized void sendfile(long bytes) {
+        sendfileBytes = bytes;
+    }
+
     synchronized void connection(Object c) {
         this.connection = c;
     }
@@ -154,6 +160,9 @@ public final class Exchange {
         }
         ended = true;
         endNanos = System.nanoTime();
+        if (sendfileBytes > 0 && wire != null) {
+            wire.bodyWrittenElsewhere(sendfileBytes);
+        }
         return true;
     }
 

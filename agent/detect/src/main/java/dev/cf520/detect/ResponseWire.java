@@ -251,6 +251,25 @@ public final class ResponseWire {
         state = State.DONE;
     }
 
+    /**
+     * {@code n} body bytes went out by a path that bypasses the socket writes cf520 reads: Tomcat's
+     * sendfile hands a static file to the kernel. They are counted, their content is not seen.
+     */
+    public void bodyWrittenElsewhere(long n) {
+        if (state == State.LENGTH) {
+            long k = Math.min(n, remaining);
+            bodyBytes += k;
+            payloadBytes += k;
+            remaining -= k;
+            if (remaining == 0) {
+                done();
+            }
+        } else if (state == State.CLOSE) {
+            bodyBytes += n;
+            payloadBytes += n;
+        }
+    }
+
     /** The final (non-1xx) header block, or null while none has been written completely. */
     public HeaderBlock finalHead() {
         return finalHead;

@@ -450,4 +450,26 @@ class ResponseWireTest {
         assertNull(w.finalHead());
         assertEquals(0, w.partialHeadBytes());
     }
+
+    @Test
+    void bodySentBySendfileCompletesTheDeclaredLength() {
+        ResponseWire w = new ResponseWire(false, KEEP);
+        byte[] head = "HTTP/1.1 200 \r\nContent-Length: 1048576\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        w.feed(head, 0, head.length);
+        assertFalse(w.complete(), "only the header block went through the socket writes");
+        w.bodyWrittenElsewhere(1048576);
+        assertTrue(w.complete());
+        assertEquals(1048576, w.payloadBytes());
+        assertEquals(0, w.excessBytes());
+    }
+
+    @Test
+    void aShortSendfileStillLeavesTheBodyShort() {
+        ResponseWire w = new ResponseWire(false, KEEP);
+        byte[] head = "HTTP/1.1 200 \r\nContent-Length: 100\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        w.feed(head, 0, head.length);
+        w.bodyWrittenElsewhere(60);
+        assertFalse(w.complete());
+        assertEquals(60, w.payloadBytes());
+    }
 }

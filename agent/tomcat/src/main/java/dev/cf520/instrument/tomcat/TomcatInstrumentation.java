@@ -19,6 +19,7 @@ import java.util.List;
  *     own filters (chunking, length trimming, sanitised header values);</li>
  * <li>{@code AbstractProcessor.setErrorState}: Tomcat drops the response (its own abort, or the peer gone);</li>
  * <li>{@code StandardWrapperValve.exception}: a servlet threw (Tomcat may still answer a clean 500);</li>
+ * <li>{@code Http11Processor.prepareSendfile}: a static file's body goes out by sendfile, past the socket writes;</li>
  * <li>{@code Http11OutputBuffer.nextRequest/recycle}: the exchange is over, on keep-alive or on close.</li>
  * </ul>
  * Ending at the output buffer rather than at {@code CoyoteAdapter.service} makes async exchanges
@@ -58,6 +59,9 @@ public final class TomcatInstrumentation implements ContainerInstrumentation {
                         isMethod().and(named("exception")).and(takesArguments(4))
                                 .and(takesArgument(2, Throwable.class)),
                         PKG + "ServletExceptionAdvice"),
+                new Hook("org.apache.coyote.http11.Http11Processor",
+                        isMethod().and(named("prepareSendfile")).and(takesArguments(1)),
+                        PKG + "SendfileAdvice"),
                 new Hook("org.apache.coyote.AbstractProcessor",
                         isMethod().and(named("setErrorState")).and(takesArguments(2)),
                         PKG + "ErrorStateAdvice"));

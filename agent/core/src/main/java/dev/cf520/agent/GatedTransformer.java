@@ -31,8 +31,13 @@ final class GatedTransformer implements ClassFileTransformer {
             return null;
         }
         try {
+            long t0 = System.nanoTime();
             ClassFileTransformer t = delegate.get(WAIT_SECONDS, TimeUnit.SECONDS);
-            return t.transform(module, loader, className, redefined, domain, classfile);
+            long t1 = System.nanoTime();
+            byte[] out = t.transform(module, loader, className, redefined, domain, classfile);
+            Logs.get(GatedTransformer.class).debug("cf520 transformed {} in {} ms after waiting {} ms for Byte Buddy",
+                    className, (System.nanoTime() - t1) / 1_000_000, (t1 - t0) / 1_000_000);
+            return out;
         } catch (Throwable t) {
             AgentErrors.suppressed(t);
             Logs.get(GatedTransformer.class).warn(Logs.URGENT, "cf520 could not instrument {}: {}",

@@ -59,6 +59,7 @@ final class OriginProcess implements AutoCloseable {
     }
 
     private final Process process;
+    private Path javaHome;
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private volatile int port = -1;
@@ -119,9 +120,15 @@ final class OriginProcess implements AutoCloseable {
 
     static OriginProcess start(Runtime rt, boolean withAgent, Map<String, String> props, Map<String, String> env)
             throws Exception {
+        return start(rt, withAgent, props, env, List.of());
+    }
+
+    static OriginProcess start(Runtime rt, boolean withAgent, Map<String, String> props, Map<String, String> env,
+            List<String> jvmFlags) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(rt.javaHome.resolve("bin/java").toString());
         cmd.add("-Xmx256m");
+        cmd.addAll(jvmFlags);
         if (withAgent) {
             cmd.add("-javaagent:" + agentJar());
         }
@@ -153,6 +160,7 @@ final class OriginProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
         OriginProcess o = new OriginProcess(pb.start());
+        o.javaHome = rt.javaHome;
         o.awaitPort(Duration.ofSeconds(60));
         return o;
     }
@@ -195,6 +203,14 @@ final class OriginProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    Path javaHome() {
+        return javaHome;
     }
 
     List<String> stderr() {

@@ -10,6 +10,7 @@ import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -33,11 +34,15 @@ public final class AgentInstaller {
         long t0 = System.nanoTime();
         Logger log = Logs.get(AgentInstaller.class);
         try {
-            AgentConfig config = AgentConfig.load(args);
+            AgentState.starting(attached);
+            List<String> problems = new ArrayList<>();
+            Map<String, String> arguments = AgentArguments.read(args, problems);
+            AgentConfig config = AgentConfig.load(arguments);
             Logs.configure(config.logLevel(), config.logLinesPerMinute());
-            List<String> problems = new ArrayList<>(config.problems());
+            problems.addAll(config.problems());
             if (!config.enabled()) {
                 log.info(Logs.URGENT, "cf520 is disabled ({}=false)", AgentConfig.ENABLED);
+                AgentState.off(AgentConfig.ENABLED + "=false");
                 return;
             }
             String shadedOtel = OpenTelemetrySdk.class.getName();
@@ -63,22 +68,25 @@ public final class AgentInstaller {
             Watchdog.start(config.edgeReadTimeout());
             // The SDK starts beside the application rather than before it: the origin's start-up
             // does not wait for it.
-            Thread sdk = new Thread(() -> startTelemetry(config, edge, sink, containers, attached, t0),
+            Map<String, String> otel = AgentArguments.otel(arguments);
+            Thread sdk = new Thread(() -> startTelemetry(config, otel, edge, sink, containers, attached, t0),
                     "cf520-telemetry-start");
             sdk.setDaemon(true);
             sdk.start();
         } catch (Throwable t) {
             log.error(Logs.URGENT, "cf520 could not start and stays off; the application runs without it: {}",
                     t.toString());
+            AgentState.off("could not start");
         }
     }
 
-    private static void startTelemetry(AgentConfig config, EdgeVerifier edge, DeferredSink sink,
+    private static void startTelemetry(AgentConfig config, Map<String, String> otel, EdgeVerifier edge, DeferredSink sink,
             List<ContainerInstrumentation> containers, boolean attached, long t0) {
         Logger log = Logs.get(AgentInstaller.class);
         try {
-            Telemetry telemetry = Telemetry.start(config, edge);
+            Telemetry telemetry = Telemetry.start(config, edge, otel);
             sink.ready(telemetry.sink());
+            AgentState.active();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 telemetry.shutdown(3000);
                 Logs.drain(500);
@@ -90,6 +98,7 @@ public final class AgentInstaller {
         } catch (Throwable t) {
             log.error(Logs.URGENT, "cf520 could not start its telemetry and stays off; the application runs "
                     + "without it: {}", t.toString());
+            AgentState.off("telemetry could not start");
             Exchanges.install(config, null);
         }
     }

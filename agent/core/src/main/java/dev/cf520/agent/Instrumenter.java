@@ -22,6 +22,9 @@ import org.slf4j.Logger;
 final class Instrumenter {
     private static final Logger LOG = Logs.get(Instrumenter.class);
 
+    static final int RETRANSFORM_BATCH = 2;
+    static final long RETRANSFORM_PAUSE_MILLIS = 20;
+
     private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
 
     /**
@@ -77,6 +80,11 @@ final class Instrumenter {
                 .disableClassFormatChanges()
                 .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
                         : AgentBuilder.RedefinitionStrategy.DISABLED)
+                // On a running JVM, retransformation stops the world for each batch: small batches
+                // with pauses between them, so no request stalls for long.
+                .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(RETRANSFORM_BATCH))
+                .with(AgentBuilder.RedefinitionStrategy.Listener.Pausing.of(RETRANSFORM_PAUSE_MILLIS,
+                        java.util.concurrent.TimeUnit.MILLISECONDS))
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(new Listener())
@@ -108,6 +116,7 @@ final class Instrumenter {
         public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
                 DynamicType dynamicType) {
             instrumented.add(type.getName());
+            AgentState.instrumented(type.getName());
             LOG.debug("cf520 instrumented {}", type.getName());
         }
 

@@ -34,10 +34,16 @@ public final class Telemetry {
 
     /** Builds the SDK; throws with a readable message when the otel.* settings are unusable. */
     public static Telemetry start(AgentConfig config, EdgeVerifier edge) {
+        return start(config, edge, Map.of());
+    }
+
+    /** @param overrides otel.* settings given to the agent itself (attach): they win over the JVM's own */
+    public static Telemetry start(AgentConfig config, EdgeVerifier edge, Map<String, String> overrides) {
         Map<String, String> defaults = defaults();
         SpanExporter[] traces = new SpanExporter[1];
         AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
+                .addPropertiesCustomizer(props -> overrides)
                 .addSpanExporterCustomizer((exporter, props) -> {
                     traces[0] = new WatchedSpanExporter(exporter,
                             new ExportHealth("traces", endpoint(props, "traces")));

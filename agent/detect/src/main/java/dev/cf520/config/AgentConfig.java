@@ -25,6 +25,8 @@ public final class AgentConfig {
     public static final String TRUSTED_PROXIES = "cf520.trusted-proxies";
     public static final String LOG_LEVEL = "cf520.log-level";
     public static final String LOG_LINES_PER_MINUTE = "cf520.log-lines-per-minute";
+    /** A properties file of cf520.* and otel.* keys, given as an agent argument (what attach passes). */
+    public static final String CONFIG_FILE = "cf520.config-file";
 
     /** Cloudflare's Proxy Read Timeout as of July 2026 (it was 100 s, then 120 s). */
     public static final Duration DEFAULT_EDGE_READ_TIMEOUT = Duration.ofSeconds(125);
@@ -55,7 +57,12 @@ public final class AgentConfig {
 
     /** Reads the live JVM: agent arguments, system properties, environment. */
     public static AgentConfig load(String agentArgs) {
-        return from(parseAgentArgs(agentArgs), propertiesAsMap(), System.getenv());
+        return load(parseAgentArgs(agentArgs));
+    }
+
+    /** As {@link #load(String)}, with the agent arguments already read (and merged with a config file). */
+    public static AgentConfig load(Map<String, String> agentArgs) {
+        return from(agentArgs, propertiesAsMap(), System.getenv());
     }
 
     public static AgentConfig defaults() {

@@ -3,7 +3,7 @@ package dev.cf520.agent;
 import java.lang.instrument.Instrumentation;
 
 /**
- * The jar's Premain-Class and Agent-Class. Compiled for Java 8 so that on an older JVM it can say
+ * The jar's Premain-Class, Agent-Class and Main-Class. Compiled for Java 8 so that on an older JVM it can say
  * so in one line and return: adding {@code -javaagent} must never stop an origin from starting.
  * Everything else is reached reflectively, so this class links against nothing newer.
  */
@@ -19,6 +19,23 @@ public final class Cf520Entry {
 
     public static void agentmain(String args, Instrumentation inst) {
         start(args, inst, true);
+    }
+
+    /** {@code java -jar cf520-agent.jar list | attach <pid> | status <pid>}: see AttachCli. */
+    public static void main(String[] args) throws Exception {
+        if (javaFeatureVersion() < 11) {
+            System.err.println("cf520 needs Java 11+ (this is " + System.getProperty("java.version") + ")");
+            System.exit(1);
+        }
+        try {
+            Class.forName("com.sun.tools.attach.VirtualMachine");
+        } catch (ClassNotFoundException e) {
+            // checked here: the CLI's own classes cannot even be loaded without the attach API
+            System.err.println("cf520: this Java runtime (" + System.getProperty("java.home") + ") has no jdk.attach "
+                    + "module; it is a JRE or a trimmed image. Run the same command with a full JDK's java.");
+            System.exit(1);
+        }
+        Class.forName("dev.cf520.agent.AttachCli").getMethod("main", String[].class).invoke(null, (Object) args);
     }
 
     private static void start(String args, Instrumentation inst, boolean attached) {

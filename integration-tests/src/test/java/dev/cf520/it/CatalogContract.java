@@ -41,6 +41,10 @@ abstract class CatalogContract {
     void startOrigin() throws Exception {
         receiver = new OtlpReceiver();
         origin = OriginProcess.start(runtime(), true, OriginProcess.testSettings(receiver));
+        // fail fast, with the agent's own words, rather than waiting for spans that cannot come
+        assertNotNull(origin.awaitStderr(l -> l.contains(" active") || l.contains("could not"), Duration.ofSeconds(30)),
+                "the agent started: " + origin.stderr());
+        assertTrue(origin.agentLines().stream().noneMatch(l -> l.contains("could not")), origin.agentLines().toString());
     }
 
     @AfterAll

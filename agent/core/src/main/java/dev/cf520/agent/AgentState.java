@@ -31,8 +31,10 @@ final class AgentState {
     }
 
     static synchronized void active() {
-        phase = "active";
-        publish();
+        if (phase.equals("starting")) {
+            phase = "active";
+            publish();
+        }
     }
 
     static synchronized void off(String why) {

@@ -57,6 +57,7 @@ final class Instrumenter {
             } catch (Throwable e) {
                 built.completeExceptionally(e);
                 AgentErrors.suppressed(e);
+                AgentState.off("instrumentation failed");
                 LOG.error(Logs.URGENT, "cf520 could not prepare its instrumentation, agent inactive: {}", e.toString());
             }
         }, "cf520-instrumentation");
@@ -77,14 +78,16 @@ final class Instrumenter {
             System.setProperty("net.bytebuddy.nexus.disabled", "true");
         }
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges()
-                .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
-                        : AgentBuilder.RedefinitionStrategy.DISABLED)
-                // On a running JVM, retransformation stops the world for each batch: small batches
-                // with pauses between them, so no request stalls for long.
-                .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(RETRANSFORM_BATCH))
-                .with(AgentBuilder.RedefinitionStrategy.Listener.Pausing.of(RETRANSFORM_PAUSE_MILLIS,
-                        java.util.concurrent.TimeUnit.MILLISECONDS))
+                .disableClassFormatChanges();
+        if (attached) {
+            // On a running JVM, retransformation stops the world for each batch: small batches
+            // with pauses between them, so no request stalls for long.
+            builder = builder.with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                    .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(RETRANSFORM_BATCH))
+                    .with(AgentBuilder.RedefinitionStrategy.Listener.Pausing.of(RETRANSFORM_PAUSE_MILLIS,
+                            java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+        builder = builder
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(new Listener())

@@ -60,7 +60,7 @@ public final class Telemetry {
         String version = Telemetry.class.getPackage().getImplementationVersion();
         SpanWriter spans = new SpanWriter(sdk.getTracer(SCOPE, version), config, edge);
         RiskMetrics metrics = new RiskMetrics(sdk.getMeter(SCOPE));
-        return new Telemetry(sdk, new TelemetrySink(spans, metrics, new RiskLogLine()));
+        return new Telemetry(sdk, new TelemetrySink(spans, metrics, new RiskLogLine(), config.riskyTracesOnly()));
     }
 
     /** Builds the edge verifier, falling back to the built-in ranges when the file cannot be read. */

@@ -11,17 +11,21 @@ final class TelemetrySink implements ExchangeSink {
     private final SpanWriter spans;
     private final RiskMetrics metrics;
     private final RiskLogLine log;
+    private final boolean riskyTracesOnly;
 
-    TelemetrySink(SpanWriter spans, RiskMetrics metrics, RiskLogLine log) {
+    TelemetrySink(SpanWriter spans, RiskMetrics metrics, RiskLogLine log, boolean riskyTracesOnly) {
         this.spans = spans;
         this.metrics = metrics;
         this.log = log;
+        this.riskyTracesOnly = riskyTracesOnly;
     }
 
     @Override
     public void exchangeEnded(Exchange x, List<Risk> risks) {
         try {
-            spans.write(x, risks);
+            if (!risks.isEmpty() || !riskyTracesOnly) {
+                spans.write(x, risks);
+            }
             metrics.ended(x, risks);
             if (!risks.isEmpty()) {
                 log.ended(x, risks);

@@ -25,6 +25,8 @@ public final class AgentConfig {
     public static final String TRUSTED_PROXIES = "cf520.trusted-proxies";
     public static final String LOG_LEVEL = "cf520.log-level";
     public static final String LOG_LINES_PER_MINUTE = "cf520.log-lines-per-minute";
+    /** {@code all}: a span per exchange; {@code risky}: spans only for risky exchanges (metrics count all). */
+    public static final String TRACES = "cf520.traces";
     /** A properties file of cf520.* and otel.* keys, given as an agent argument (what attach passes). */
     public static final String CONFIG_FILE = "cf520.config-file";
 
@@ -41,6 +43,7 @@ public final class AgentConfig {
     private final List<String> trustedProxies;
     private final String logLevel;
     private final int logLinesPerMinute;
+    private final boolean riskyTracesOnly;
     private final List<String> problems;
 
     private AgentConfig(Reader r) {
@@ -52,6 +55,7 @@ public final class AgentConfig {
         this.trustedProxies = r.list(TRUSTED_PROXIES);
         this.logLevel = r.oneOf(LOG_LEVEL, "info", "error", "warn", "info", "debug");
         this.logLinesPerMinute = r.positiveInt(LOG_LINES_PER_MINUTE, 120);
+        this.riskyTracesOnly = r.oneOf(TRACES, "all", "all", "risky").equals("risky");
         this.problems = Collections.unmodifiableList(r.problems);
     }
 
@@ -150,6 +154,11 @@ public final class AgentConfig {
 
     public int logLinesPerMinute() {
         return logLinesPerMinute;
+    }
+
+    /** {@code cf520.traces=risky}: healthy exchanges get no span (the metrics still count them). */
+    public boolean riskyTracesOnly() {
+        return riskyTracesOnly;
     }
 
     /** One sentence per setting that could not be read, naming the default kept. */

@@ -27,14 +27,15 @@ public final class RiskRules {
         List<Risk> risks = new ArrayList<>(2);
         if (x.slowRisk() != null) {
             risks.add(x.slowRisk());
-        } else if (x.clientAbort()) {
-            return List.of();
         }
         long at = x.endEpochNanos();
         ResponseWire w = x.response();
         HeaderBlock h = w == null ? null : w.finalHead();
+        // A peer that went away is no risk by itself; but a header block already handed to the wire is
+        // judged as written, since a bad one is what makes an edge hang up (nginx closes as soon as it
+        // has read 128 KiB of an oversized block, and the rest of the write fails with a broken pipe).
         if (h == null) {
-            if (x.slowRisk() == null) {
+            if (x.slowRisk() == null && !x.clientAbort()) {
                 int partial = w == null ? 0 : w.partialHeadBytes();
                 long ms = x.durationNanos() / 1_000_000L;
                 String what = partial > 0

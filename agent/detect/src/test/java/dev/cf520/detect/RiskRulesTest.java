@@ -494,6 +494,25 @@ class RiskRulesTest {
     }
 
     @Test
+    void edgeHangingUpOnAnOversizedHeaderBlockIsStillOversized() {
+        // nginx reads 128 KiB of the block, answers 502 "upstream sent too big header" and closes;
+        // the rest of the origin's write fails with a broken pipe
+        Exchange x = get();
+        send(x, "HTTP/1.1 200 \r\nSet-Cookie: a=" + "c".repeat(140 * 1024) + "\r\nContent-Length: 2\r\n\r\n");
+        x.failed(true, new IOException("Broken pipe"));
+        assertTrue(x.clientAbort());
+        assertEquals(List.of(Reason.OVERSIZED_HEADERS), reasons(judge(x)));
+    }
+
+    @Test
+    void edgeHangingUpOnAnInvalidHeaderIsStillInvalid() {
+        Exchange x = get();
+        send(x, "HTTP/1.1 200 \r\nX-Demo Bad: v\r\nContent-Length: 10000\r\n\r\nabc");
+        x.failed(true, new IOException("Connection reset by peer"));
+        assertEquals(List.of(Reason.INVALID_HEADER), reasons(judge(x)), "and no truncated_body: the peer cut the body");
+    }
+
+    @Test
     void clientAbortBeforeAnyByteIsNotARisk() {
         Exchange x = get();
         x.failed(false, new IOException("Connection reset by peer"));

@@ -6,5 +6,5 @@
 #   PORT=9090 ./run-demo.sh       another port
 set -euo pipefail
 cd "$(dirname "$0")"
-mvn -B -q -DskipTests package
+mvn -B -q -Dstyle.color=never -DskipTests package
 exec java -javaagent:agent/target/cf520-agent.jar -jar demo-app/target/cf520-demo.jar --port "${PORT:-8080}" "$@"

@@ -75,6 +75,8 @@ public final class DemoOrigin {
         connector.setPort(port);
         connector.setProperty("address", host);
         connector.setProperty("maxHttpResponseHeaderSize", Integer.toString(MAX_RESPONSE_HEADER_BYTES));
+        // HTTP/2 over cleartext for clients that ask (Upgrade: h2c): cf520 records such exchanges unjudged
+        connector.addUpgradeProtocol(new org.apache.coyote.http2.Http2Protocol());
         tomcat.setConnector(connector);
         Context ctx = tomcat.addContext("", base.getAbsolutePath());
         Tomcat.addServlet(ctx, "demo", new DemoServlet()).setAsyncSupported(true);

@@ -42,10 +42,6 @@ final class AgentState {
         publish();
     }
 
-    static synchronized int instrumentedCount() {
-        return INSTRUMENTED.size();
-    }
-
     private static void publish() {
         try {
             System.setProperty(PROPERTY, phase + "; version=" + AgentState.class.getPackage().getImplementationVersion()

@@ -5,7 +5,6 @@ import dev.cf520.log.Logs;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -25,7 +24,6 @@ final class Instrumenter {
     static final int RETRANSFORM_BATCH = 2;
     static final long RETRANSFORM_PAUSE_MILLIS = 20;
 
-    private final Set<String> instrumented = ConcurrentHashMap.newKeySet();
 
     /**
      * @param attached on a running JVM the container's classes are already loaded and must be
@@ -109,16 +107,10 @@ final class Instrumenter {
         return builder;
     }
 
-    /** Names of the classes instrumented so far. */
-    Set<String> instrumented() {
-        return instrumented;
-    }
-
     private final class Listener extends AgentBuilder.Listener.Adapter {
         @Override
         public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
                 DynamicType dynamicType) {
-            instrumented.add(type.getName());
             AgentState.instrumented(type.getName());
             LOG.debug("cf520 instrumented {}", type.getName());
         }

@@ -83,6 +83,8 @@ class MixedTrafficIT {
         int connectionsOpened;
         /** HAProxy's unlogged silent closes (empty response on a reused client connection). */
         int silentAborts;
+        /** Of those, on healthy endpoints the agent saw served cleanly. */
+        int healthySilentAborts;
         int reusedRequests;
         double trafficSeconds;
         double pairingSeconds;
@@ -102,6 +104,7 @@ class MixedTrafficIT {
         Outcome o;
         Map<String, Long> scraped;
         Map<String, Long> overOtlp;
+        Map<String, Long> expectedCounts;
         int prometheusPort = freePort();
         try (OtlpReceiver receiver = new OtlpReceiver()) {
             Map<String, String> settings = OriginProcess.testSettings(receiver);
@@ -126,8 +129,7 @@ class MixedTrafficIT {
                 }
                 System.out.println("cf520_risk_events_total by reason (Prometheus scrape): " + scraped
                         + "; over OTLP: " + overOtlp + "; faults the proxies saw: " + expected);
-                assertEquals(expected, scraped, "the scraped cf520_risk_events_total series equal the faults the proxies saw");
-                assertEquals(expected, overOtlp, "the same counts arrive over OTLP metrics");
+                expectedCounts = expected;
             }
         }
         double total = (System.nanoTime() - t0) / 1e9;
@@ -135,6 +137,7 @@ class MixedTrafficIT {
         Files.createDirectories(COUNTS_JSON.getParent());
         Files.writeString(COUNTS_JSON, countsJson(o.faultCounts), StandardCharsets.UTF_8);
         Files.writeString(SUMMARY_JSON, summaryJson(o, total), StandardCharsets.UTF_8);
+        System.out.println("HAProxy silent keep-alive drops on healthy requests (not attributed): " + o.healthySilentAborts);
         System.out.printf(Locale.ROOT, "mixed traffic: %d requests (%d faulty by the proxies) over %d client connections"
                 + " (%d requests on a reused connection); traffic %.1f s, pairing %.1f s, total %.1f s; faults by reason %s%n",
                 o.plan.size(), o.verdicts.values().stream().filter(EdgeProxies.Verdict::fault).count(), o.connectionsOpened,
@@ -143,12 +146,17 @@ class MixedTrafficIT {
         assertEquals(REQUESTS, o.plan.size());
         assertTrue(o.reusedRequests > REQUESTS / 2, "most requests went over a reused keep-alive connection: "
                 + o.reusedRequests + " of " + REQUESTS);
+        assertTrue(o.healthySilentAborts <= REQUESTS / 200, "HAProxy dropped " + o.healthySilentAborts
+                + " reused client connections on healthy requests; a handful is the keep-alive race, more is a fault");
         assertTrue(o.faultCounts.size() >= 4, "the mix carried faults of several reasons: " + o.faultCounts);
         if (!o.problems.isEmpty()) {
             fail(o.problems.size() + " problem(s) in " + REQUESTS + " requests (seed " + seed + "):\n  "
                     + String.join("\n  ", o.problems.subList(0, Math.min(40, o.problems.size())))
                     + (o.problems.size() > 40 ? "\n  ..." : ""));
         }
+        // after the per-request check, which names any disagreement by CF-Ray
+        assertEquals(expectedCounts, scraped, "the scraped cf520_risk_events_total series equal the faults the proxies saw");
+        assertEquals(expectedCounts, overOtlp, "the same counts arrive over OTLP metrics");
     }
 
     private static int freePort() throws java.io.IOException {
@@ -278,7 +286,13 @@ class MixedTrafficIT {
             } else if (v.originAttempts != 1) {
                 o.problems.add(where + ": " + v.originAttempts + " origin attempts: " + v.logLine);
             }
-            if (v.fault()) {
+            if (v.fault() && !p.c.risky() && EdgeProxies.silentKeepAliveAbort(v) && agent.isEmpty()) {
+                // HAProxy dropped a reused client connection without a word on a healthy endpoint the
+                // origin served cleanly: its upstream connection was most likely closed under it (the
+                // keep-alive race of cf520's future idle_close_race). Counted and bounded below, not
+                // attributed to the agent's reasons.
+                o.healthySilentAborts++;
+            } else if (v.fault()) {
                 List<String> attributed = p.c.risky() ? p.c.reasons : List.of(impliedOrUnclassified(v));
                 attributed.forEach(r -> o.faultCounts.merge(r, 1, Integer::sum));
                 if (!p.c.risky()) {

@@ -85,6 +85,8 @@ class MixedTrafficIT {
         int silentAborts;
         /** Of those, on healthy endpoints the agent saw served cleanly. */
         int healthySilentAborts;
+        /** HAProxy log lines that never came (dropped by HAProxy under load). */
+        int haproxyUnlogged;
         int reusedRequests;
         double trafficSeconds;
         double pairingSeconds;
@@ -137,7 +139,8 @@ class MixedTrafficIT {
         Files.createDirectories(COUNTS_JSON.getParent());
         Files.writeString(COUNTS_JSON, countsJson(o.faultCounts), StandardCharsets.UTF_8);
         Files.writeString(SUMMARY_JSON, summaryJson(o, total), StandardCharsets.UTF_8);
-        System.out.println("HAProxy silent keep-alive drops on healthy requests (not attributed): " + o.healthySilentAborts);
+        System.out.println("HAProxy silent keep-alive drops on healthy requests (not attributed): " + o.healthySilentAborts
+                + "; HAProxy log lines that never came: " + o.haproxyUnlogged);
         System.out.printf(Locale.ROOT, "mixed traffic: %d requests (%d faulty by the proxies) over %d client connections"
                 + " (%d requests on a reused connection); traffic %.1f s, pairing %.1f s, total %.1f s; faults by reason %s%n",
                 o.plan.size(), o.verdicts.values().stream().filter(EdgeProxies.Verdict::fault).count(), o.connectionsOpened,
@@ -146,6 +149,7 @@ class MixedTrafficIT {
         assertEquals(REQUESTS, o.plan.size());
         assertTrue(o.reusedRequests > REQUESTS / 2, "most requests went over a reused keep-alive connection: "
                 + o.reusedRequests + " of " + REQUESTS);
+        assertTrue(o.haproxyUnlogged <= REQUESTS / 200, o.haproxyUnlogged + " HAProxy log lines missing: more than dropped lines");
         assertTrue(o.healthySilentAborts <= REQUESTS / 200, "HAProxy dropped " + o.healthySilentAborts
                 + " reused client connections on healthy requests; a handful is the keep-alive race, more is a fault");
         assertTrue(o.faultCounts.size() >= 4, "the mix carried faults of several reasons: " + o.faultCounts);
@@ -281,6 +285,10 @@ class MixedTrafficIT {
             }
             if (v.logLine == null && EdgeProxies.silentKeepAliveAbort(v)) {
                 o.silentAborts++;
+            } else if (v.logLine == null && EdgeProxies.HAPROXY.equals(v.proxy)) {
+                // HAProxy writes its log to stdout without blocking and drops lines when the pipe is
+                // full (a loaded 2-core machine); the verdict then rests on what the client received
+                o.haproxyUnlogged++;
             } else if (v.logLine == null) {
                 o.problems.add(where + ": the proxy never logged this ray");
             } else if (v.originAttempts != 1) {

@@ -1,35 +1,25 @@
 package dev.cf520.demo;
 
-import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import org.apache.catalina.Context;
-import org.apache.catalina.LifecycleException;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
+import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
- * An origin server on embedded Tomcat with healthy endpoints and one endpoint per 520 risk, each
+ * An origin server on an embedded servlet container (Tomcat by default) with healthy endpoints and one endpoint per 520 risk, each
  * producing its fault on the wire for real. Listens on 127.0.0.1 unless told otherwise.
  *
- * <pre>java [-javaagent:agent/target/cf520-agent.jar] -jar demo-app/target/cf520-demo.jar [--port 8080] [--host 127.0.0.1]</pre>
+ * <pre>java [-javaagent:agent/target/cf520-agent.jar] -jar demo-app/target/cf520-demo.jar [--port 8080] [--host 127.0.0.1] [--server tomcat|jetty|undertow]</pre>
  */
 public final class DemoOrigin {
     /**
-     * Tomcat refuses to send a response header block over 8 KiB and turns it into a clean 500.
-     * A real origin behind Cloudflare often runs with this raised (big cookies, big Link headers),
-     * which is how oversized header blocks reach the edge; the demo does the same.
+     * Containers refuse to send a response header block over 8-48 KiB by default and turn it into a
+     * clean 500. A real origin behind Cloudflare often runs with this raised (big cookies, big Link
+     * headers), which is how oversized header blocks reach the edge; the demo does the same.
      */
     static final int MAX_RESPONSE_HEADER_BYTES = 1024 * 1024;
 
-    /**
-     * java.util.logging holds loggers weakly: without this reference a garbage collection between
-     * setting the level and Tomcat creating its loggers loses the level, and Tomcat's INFO lines appear.
-     */
-    private static final Logger TOMCAT_LOGGER = Logger.getLogger("org.apache");
-
-    /** /static/big.bin, served by Tomcat's DefaultServlet. */
+    /** /static/big.bin, served by the container's own static file handler. */
     static final int STATIC_FILE_BYTES = 1024 * 1024;
 
     private DemoOrigin() {
@@ -38,6 +28,7 @@ public final class DemoOrigin {
     public static void main(String[] args) throws Exception {
         int port = 8080;
         String host = "127.0.0.1";
+        String serverName = "tomcat";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--port":
@@ -46,53 +37,49 @@ public final class DemoOrigin {
                 case "--host":
                     host = value(args, ++i, "--host");
                     break;
+                case "--server":
+                    serverName = value(args, ++i, "--server");
+                    break;
                 case "--help":
                 case "-h":
-                    System.out.println("usage: DemoOrigin [--port N (default 8080, 0 = any free port)] [--host ADDRESS (default 127.0.0.1)]");
+                    System.out.println("usage: DemoOrigin [--port N (default 8080, 0 = any free port)] [--host ADDRESS (default 127.0.0.1)]"
+                            + " [--server tomcat|jetty|undertow (default tomcat)]");
                     return;
                 default:
                     System.err.println("unknown argument " + args[i] + " (try --help)");
                     System.exit(2);
             }
         }
-        Tomcat tomcat = start(host, port);
-        int actual = tomcat.getConnector().getLocalPort();
+        DemoServer server = server(serverName);
+        int actual = server.start(host, port);
         System.out.println("cf520 demo origin listening on http://" + host + ":" + actual
-                + " (Tomcat " + org.apache.catalina.util.ServerInfo.getServerNumber() + ")");
+                + " (" + server.description() + ")");
         System.out.println("  healthy: " + String.join(" ", DemoServlet.HEALTHY) + " /static/big.bin");
         System.out.println("  faulty:  " + String.join(" ", DemoServlet.FAULTY));
         System.out.flush();
-        tomcat.getServer().await();
+        server.await();
     }
 
-    static Tomcat start(String host, int port) throws java.io.IOException, LifecycleException {
-        TOMCAT_LOGGER.setLevel(Level.WARNING);
-        File base = Files.createTempDirectory("cf520-demo").toFile();
-        base.deleteOnExit();
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(base.getAbsolutePath());
-        Connector connector = new Connector("org.apache.coyote.http11.Http11NioProtocol");
-        connector.setPort(port);
-        connector.setProperty("address", host);
-        connector.setProperty("maxHttpResponseHeaderSize", Integer.toString(MAX_RESPONSE_HEADER_BYTES));
-        // HTTP/2 over cleartext for clients that ask (Upgrade: h2c): cf520 records such exchanges unjudged
-        connector.addUpgradeProtocol(new org.apache.coyote.http2.Http2Protocol());
-        tomcat.setConnector(connector);
-        Context ctx = tomcat.addContext("", base.getAbsolutePath());
-        Tomcat.addServlet(ctx, "demo", new DemoServlet()).setAsyncSupported(true);
-        ctx.addServletMappingDecoded("/*", "demo");
-        // Static files through Tomcat's own DefaultServlet: files over 48 KiB go out by sendfile.
+    /** Writes static/big.bin ({@link #STATIC_FILE_BYTES} bytes) under {@code dir}, removed on exit. */
+    static Path writeStaticFile(Path dir) throws IOException {
         byte[] big = new byte[STATIC_FILE_BYTES];
-        java.util.Arrays.fill(big, (byte) 's');
-        // DefaultServlet looks files up by servlet path + path info: /static/big.bin under the base
-        java.nio.file.Path staticDir = Files.createDirectories(base.toPath().resolve("static"));
-        Files.write(staticDir.resolve("big.bin"), big);
-        staticDir.toFile().deleteOnExit();
-        staticDir.resolve("big.bin").toFile().deleteOnExit();
-        Tomcat.addServlet(ctx, "static", new org.apache.catalina.servlets.DefaultServlet());
-        ctx.addServletMappingDecoded("/static/*", "static");
-        tomcat.start();
-        return tomcat;
+        Arrays.fill(big, (byte) 's');
+        Files.createDirectories(dir);
+        Path file = Files.write(dir.resolve("big.bin"), big);
+        dir.toFile().deleteOnExit();
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
+    static DemoServer server(String name) {
+        switch (name) {
+            case "tomcat":
+                return new TomcatDemoServer();
+            default:
+                System.err.println("unknown --server " + name + ": tomcat, jetty or undertow");
+                System.exit(2);
+                return null;
+        }
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -15,7 +15,7 @@ import java.util.List;
  * specific fault on the wire (or try to: where Tomcat keeps a fault off the wire, the endpoint
  * stays to show that no risk is reported).
  */
-final class DemoServlet extends HttpServlet {
+public final class DemoServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
     static final List<String> HEALTHY = List.of("/hello", "/json", "/download", "/stream", "/no-content",

@@ -57,7 +57,8 @@ abstract class CatalogContract {
         }
     }
 
-    static List<Catalog.Case> cases() {
+    /** The catalogue for this runtime's container: Tomcat's unless a subclass says otherwise. */
+    List<Catalog.Case> cases() {
         return Catalog.tomcat();
     }
 

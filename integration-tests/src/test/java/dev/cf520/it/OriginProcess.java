@@ -38,18 +38,48 @@ final class OriginProcess implements AutoCloseable {
         CHILD_LOADER
     }
 
-    /** One way to run the origin: JDK, Tomcat line, class loading layout. */
+    /**
+     * One way to run the origin: JDK, container, class loading layout. By default the demo app on a
+     * Tomcat line; {@link #server}, {@link #containers} and {@link #app} change that.
+     */
     static final class Runtime {
         final String name;
         final Path javaHome;
-        final String tomcatLine;
         final Layout layout;
+        /** The demo's {@code --server} value, or null for an app that takes no such flag. */
+        String server = "tomcat";
+        /** Directory under target/containers with the container's jars (CLASS_PATH, CHILD_LOADER). */
+        String containerDir;
+        /** System property naming the thin app jar, its fallback path, and its main class. */
+        String appJarProperty = "cf520.demo.thin.jar";
+        String appJarFallback = "../demo-app/target/cf520-demo-app-0.1.0-SNAPSHOT.jar";
+        String mainClass = "dev.cf520.demo.DemoOrigin";
 
         Runtime(String name, Path javaHome, String tomcatLine, Layout layout) {
             this.name = name;
             this.javaHome = javaHome;
-            this.tomcatLine = tomcatLine;
+            this.containerDir = "tomcat-" + tomcatLine;
             this.layout = layout;
+        }
+
+        /** Runs the demo with {@code --server name}. */
+        Runtime server(String name) {
+            this.server = name;
+            return this;
+        }
+
+        /** Puts target/containers/{dir}/*.jar on the class path (CLASS_PATH, CHILD_LOADER). */
+        Runtime containers(String dir) {
+            this.containerDir = dir;
+            return this;
+        }
+
+        /** Another app than the demo: its thin jar (system property, fallback path) and main class. */
+        Runtime app(String jarProperty, String jarFallback, String main) {
+            this.appJarProperty = jarProperty;
+            this.appJarFallback = jarFallback;
+            this.mainClass = main;
+            return this;
         }
 
         @Override
@@ -133,7 +163,6 @@ final class OriginProcess implements AutoCloseable {
             cmd.add("-javaagent:" + agentJar());
         }
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
-        Path demoThin = existing("cf520.demo.thin.jar", "../demo-app/target/cf520-demo-app-0.1.0-SNAPSHOT.jar");
         switch (rt.layout) {
             case FAT_JAR:
                 cmd.add("-jar");
@@ -141,19 +170,23 @@ final class OriginProcess implements AutoCloseable {
                 break;
             case CLASS_PATH:
                 cmd.add("-cp");
-                cmd.add(demoThin + File.pathSeparator + containerJars(rt.tomcatLine));
-                cmd.add("dev.cf520.demo.DemoOrigin");
+                cmd.add(existing(rt.appJarProperty, rt.appJarFallback) + File.pathSeparator + containerJars(rt.containerDir));
+                cmd.add(rt.mainClass);
                 break;
             case CHILD_LOADER:
                 cmd.add("-cp");
                 cmd.add(Paths.get(ChildLoaderLauncher.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                         .toString());
                 cmd.add(ChildLoaderLauncher.class.getName());
-                cmd.add(demoThin + File.pathSeparator + containerJars(rt.tomcatLine));
-                cmd.add("dev.cf520.demo.DemoOrigin");
+                cmd.add(existing(rt.appJarProperty, rt.appJarFallback) + File.pathSeparator + containerJars(rt.containerDir));
+                cmd.add(rt.mainClass);
                 break;
             default:
                 throw new IllegalArgumentException(rt.layout.toString());
+        }
+        if (rt.server != null) {
+            cmd.add("--server");
+            cmd.add(rt.server);
         }
         cmd.add("--port");
         cmd.add("0");
@@ -165,8 +198,8 @@ final class OriginProcess implements AutoCloseable {
         return o;
     }
 
-    private static String containerJars(String line) throws IOException {
-        Path dir = Paths.get(System.getProperty("cf520.containers.dir", "target/containers"), "tomcat-" + line);
+    private static String containerJars(String dirName) throws IOException {
+        Path dir = Paths.get(System.getProperty("cf520.containers.dir", "target/containers"), dirName);
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(Path::toString).sorted().collect(Collectors.joining(File.pathSeparator));
         }

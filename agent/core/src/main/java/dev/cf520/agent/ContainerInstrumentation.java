@@ -2,7 +2,9 @@ package dev.cf520.agent;
 
 import java.util.List;
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.matcher.ElementMatchers;
 
 /**
  * One container line's hooks, found through {@code META-INF/services}. Advice is named, never
@@ -22,11 +24,23 @@ public interface ContainerInstrumentation {
      */
     final class Hook {
         final String typeName;
+        final ElementMatcher<? super TypeDescription> versionGate;
         final ElementMatcher<? super MethodDescription> method;
         final String adviceClass;
 
         public Hook(String typeName, ElementMatcher<? super MethodDescription> method, String adviceClass) {
+            this(typeName, ElementMatchers.any(), method, adviceClass);
+        }
+
+        /**
+         * @param versionGate what the class must look like for this advice to apply (a field the
+         *                    advice reads, a method another line lacks): a class of the same name in
+         *                    another container version is then left alone instead of failing
+         */
+        public Hook(String typeName, ElementMatcher<? super TypeDescription> versionGate,
+                ElementMatcher<? super MethodDescription> method, String adviceClass) {
             this.typeName = typeName;
+            this.versionGate = versionGate;
             this.method = method;
             this.adviceClass = adviceClass;
         }

@@ -98,7 +98,7 @@ final class Instrumenter {
         ClassLoader agentLoader = Instrumenter.class.getClassLoader();
         for (ContainerInstrumentation c : containers) {
             for (ContainerInstrumentation.Hook h : c.hooks()) {
-                builder = builder.type(ElementMatchers.named(h.typeName)).transform(new AgentBuilder.Transformer.ForAdvice()
+                builder = builder.type(ElementMatchers.named(h.typeName).and(h.versionGate)).transform(new AgentBuilder.Transformer.ForAdvice()
                         .include(agentLoader)
                         .withExceptionHandler(countSuppressed)
                         .advice(h.method, h.adviceClass));

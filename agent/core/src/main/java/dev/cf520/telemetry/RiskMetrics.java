@@ -4,7 +4,6 @@ import dev.cf520.detect.Exchange;
 import dev.cf520.detect.Reason;
 import dev.cf520.detect.Risk;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
@@ -20,6 +19,7 @@ final class RiskMetrics {
 
     private final LongCounter riskEvents;
     private final DoubleHistogram duration;
+    private final DurationAttributes healthy = new DurationAttributes();
 
     RiskMetrics(Meter meter) {
         riskEvents = meter.counterBuilder("cf520.risk.events").setUnit("{event}")
@@ -40,17 +40,13 @@ final class RiskMetrics {
                 count(r.reason(), method);
             }
         }
-        AttributesBuilder a = Attributes.builder()
-                .put(SpanAttributes.HTTP_REQUEST_METHOD, method)
-                .put(SpanAttributes.URL_SCHEME, x.scheme() == null ? "http" : x.scheme());
-        if (x.status() > 0) {
-            a.put(SpanAttributes.HTTP_RESPONSE_STATUS_CODE, x.status());
-        }
+        String scheme = x.scheme() == null ? "http" : x.scheme();
         String errorType = SpanWriter.errorType(x, risks);
-        if (errorType != null) {
-            a.put(SpanAttributes.ERROR_TYPE, errorType);
+        Attributes a = errorType == null ? healthy.get(method, scheme, x.status()) : null;
+        if (a == null) {
+            a = DurationAttributes.build(method, scheme, x.status(), errorType);
         }
-        duration.record(x.durationNanos() / 1e9, a.build());
+        duration.record(x.durationNanos() / 1e9, a);
     }
 
     void running(Exchange x, Risk r) {

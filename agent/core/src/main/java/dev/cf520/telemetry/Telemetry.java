@@ -58,6 +58,9 @@ public final class Telemetry {
                 .build();
         OpenTelemetrySdk sdk = auto.getOpenTelemetrySdk();
         String version = Telemetry.class.getPackage().getImplementationVersion();
+        if (version == null) {
+            version = "unpackaged"; // classes outside the agent jar (tests, benchmarks): the SDK warns about null
+        }
         SpanWriter spans = new SpanWriter(sdk.getTracer(SCOPE, version), config, edge);
         RiskMetrics metrics = new RiskMetrics(sdk.getMeter(SCOPE));
         return new Telemetry(sdk, new TelemetrySink(spans, metrics, new RiskLogLine(), config.riskyTracesOnly()));

@@ -27,15 +27,29 @@ public final class HeaderBlock {
         }
     }
 
+    /** Names the checks read, as bytes: a header line is matched in place, without making a String of it. */
+    private static final byte[] CONTENT_LENGTH = ascii("content-length");
+    private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+    private static final byte[] CONNECTION = ascii("connection");
+    private static final byte[] SET_COOKIE = ascii("set-cookie");
+    private static final byte[] CLOSE = ascii("close");
+    /** Common header names, returned as constants when one is the largest line (the usual case). */
+    private static final String[] COMMON_NAMES = {"Set-Cookie", "Content-Type", "Date", "Content-Length",
+        "Cache-Control", "Location", "Link", "Content-Security-Policy", "Server", "Vary", "ETag", "Last-Modified",
+        "Keep-Alive", "Connection", "Transfer-Encoding", "Expires", "content-type", "set-cookie", "date",
+        "content-length", "cache-control", "location", "link", "content-security-policy", "server", "vary", "etag"};
+
     private final int totalBytes;
     private int status = -1;
-    private String statusText = "";
+    private String statusText;
     private String version = "";
     private int headerCount;
-    private final List<String> problems = new ArrayList<>();
-    private final List<String> framingProblems = new ArrayList<>();
-    private final List<String> contentLengths = new ArrayList<>();
-    private final List<String> transferEncodings = new ArrayList<>();
+    private List<String> problems = List.of();
+    private List<String> framingProblems = List.of();
+    private List<String> contentLengths = List.of();
+    private List<String> transferEncodings = List.of();
+    private long contentLength = -1;
+    private boolean chunked;
     private boolean connectionClose;
     private String largestName = "";
     private int largestBytes;
@@ -48,10 +62,21 @@ public final class HeaderBlock {
 
     /** Parses {@code len} bytes ending with the empty line; {@code totalBytes} may exceed them when the block was too large to keep. */
     public static HeaderBlock parse(byte[] b, int len, int totalBytes) {
+        return parse(b, 0, len, totalBytes);
+    }
+
+    /**
+     * As {@link #parse(byte[], int, int)}, reading {@code b[off..off+len)} in place. The block keeps no
+     * reference to {@code b}: a container's write buffer is reused as soon as the write returns.
+     */
+    public static HeaderBlock parse(byte[] b, int off, int len, int totalBytes) {
         HeaderBlock h = new HeaderBlock(totalBytes);
-        int lineStart = 0;
+        int end = off + len;
+        int lineStart = off;
         int lineNo = 0;
-        for (int i = 0; i < len; i++) {
+        int largestFrom = -1;
+        int largestLen = 0;
+        for (int i = off; i < end; i++) {
             if (b[i] != '\n') {
                 continue;
             }
@@ -62,60 +87,168 @@ public final class HeaderBlock {
             } else if (lineEnd == lineStart) {
                 break; // the empty line ending the block
             } else {
-                h.headerLine(b, lineStart, lineEnd, lineNo);
+                int nameLen = h.headerLine(b, lineStart, lineEnd, lineNo);
+                if (nameLen >= 0 && lineEnd - lineStart + 2 > h.largestBytes) {
+                    h.largestBytes = lineEnd - lineStart + 2;
+                    largestFrom = lineStart;
+                    largestLen = nameLen;
+                }
             }
             if (!crlf) {
-                h.problems.add("line " + (lineNo + 1) + " ends in a bare LF");
+                h.problem("line " + (lineNo + 1) + " ends in a bare LF");
             }
             lineNo++;
             lineStart = i + 1;
+        }
+        if (largestFrom >= 0) {
+            h.largestName = name(b, largestFrom, largestLen);
         }
         h.checkFraming();
         return h;
     }
 
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void problem(String p) {
+        if (problems.isEmpty()) {
+            problems = new ArrayList<>(2);
+        }
+        problems.add(p);
+    }
+
+    private void framingProblem(String p) {
+        if (framingProblems.isEmpty()) {
+            framingProblems = new ArrayList<>(2);
+        }
+        framingProblems.add(p);
+    }
+
+    private static List<String> plus(List<String> list, String v) {
+        if (list.isEmpty()) {
+            return List.of(v);
+        }
+        List<String> more = new ArrayList<>(list);
+        more.add(v);
+        return more;
+    }
+
+    private static String name(byte[] b, int from, int len) {
+        for (String c : COMMON_NAMES) {
+            if (c.length() == len && regionEquals(b, from, len, c)) {
+                return c;
+            }
+        }
+        return new String(b, from, len, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean regionEquals(byte[] b, int from, int len, String s) {
+        for (int i = 0; i < len; i++) {
+            if (b[from + i] != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code b[from..from+len)} equals the lower-case ASCII {@code lower}, ignoring case. */
+    private static boolean equalsIgnoreCase(byte[] b, int from, int len, byte[] lower) {
+        if (len != lower.length) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            int c = b[from + i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean containsIgnoreCase(byte[] b, int from, int to, byte[] lower) {
+        for (int i = from; i + lower.length <= to; i++) {
+            if (equalsIgnoreCase(b, i, lower.length, lower)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void statusLine(byte[] b, int from, int to) {
-        String line = new String(b, from, to - from, StandardCharsets.ISO_8859_1);
-        int sp = line.indexOf(' ');
+        int sp = indexOf(b, from, to, ' ');
         if (sp < 0) {
-            statusText = line;
+            statusText = new String(b, from, to - from, StandardCharsets.ISO_8859_1);
             return;
         }
-        version = line.substring(0, sp);
-        int sp2 = line.indexOf(' ', sp + 1);
-        statusText = sp2 < 0 ? line.substring(sp + 1) : line.substring(sp + 1, sp2);
-        if (statusText.length() == 3 && isDigits(statusText)) {
-            status = Integer.parseInt(statusText);
+        version = regionEquals(b, from, sp - from, "HTTP/1.1") ? "HTTP/1.1"
+                : regionEquals(b, from, sp - from, "HTTP/1.0") ? "HTTP/1.0"
+                : new String(b, from, sp - from, StandardCharsets.ISO_8859_1);
+        int sp2 = indexOf(b, sp + 1, to, ' ');
+        int textEnd = sp2 < 0 ? to : sp2;
+        int code = textEnd - sp - 1 == 3 ? digits(b, sp + 1, textEnd) : -1;
+        if (code >= 100 && code <= 599 && b[sp + 1] != '0') {
+            status = code; // statusText() is then the number itself
+        } else {
+            status = code;
+            statusText = new String(b, sp + 1, textEnd - sp - 1, StandardCharsets.ISO_8859_1);
         }
     }
 
-    private void headerLine(byte[] b, int from, int to, int lineNo) {
+    private static int indexOf(byte[] b, int from, int to, char c) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The decimal number in {@code b[from..to)}, or -1 unless it is 1 to 18 digits and nothing else. */
+    private static long number(byte[] b, int from, int to) {
+        if (to <= from || to - from > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            if (b[i] < '0' || b[i] > '9') {
+                return -1;
+            }
+            n = n * 10 + (b[i] - '0');
+        }
+        return n;
+    }
+
+    private static int digits(byte[] b, int from, int to) {
+        return (int) number(b, from, to);
+    }
+
+    /** Checks one header line; returns its name's length, or -1 when the line has no usable name. */
+    private int headerLine(byte[] b, int from, int to, int lineNo) {
         headerCount++;
         int lineBytes = to - from + 2;
         if (b[from] == ' ' || b[from] == '\t') {
-            problems.add("line " + (lineNo + 1) + " is an obsolete folded continuation line");
-            return;
+            problem("line " + (lineNo + 1) + " is an obsolete folded continuation line");
+            return -1;
         }
-        int colon = -1;
-        for (int i = from; i < to; i++) {
-            if (b[i] == ':') {
-                colon = i;
-                break;
-            }
-        }
+        int colon = indexOf(b, from, to, ':');
         if (colon <= from) {
-            problems.add("line " + (lineNo + 1) + (colon < 0 ? " has no colon" : " has an empty header name"));
-            return;
+            problem("line " + (lineNo + 1) + (colon < 0 ? " has no colon" : " has an empty header name"));
+            return -1;
         }
-        String name = new String(b, from, colon - from, StandardCharsets.ISO_8859_1);
+        int nameLen = colon - from;
         for (int i = from; i < colon; i++) {
             int c = b[i] & 0xff;
             if (c >= 128 || !TCHAR[c]) {
                 // Only the valid start is quoted: an invalid "name" may be the tail of a value that a
                 // stray CRLF split off (a Set-Cookie value, say), and values are never recorded.
-                name = new String(b, from, i - from, StandardCharsets.ISO_8859_1);
-                problems.add("header name starting " + quoteName(name) + " (" + (colon - from)
+                String start = new String(b, from, i - from, StandardCharsets.ISO_8859_1);
+                problem("header name starting " + quoteName(start) + " (" + nameLen
                         + " bytes) holds byte 0x" + hex(c) + " at position " + (i - from) + ", not allowed in a token");
+                nameLen = i - from;
                 break;
             }
         }
@@ -130,65 +263,84 @@ public final class HeaderBlock {
         for (int i = vFrom; i < vTo; i++) {
             int c = b[i] & 0xff;
             if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                problems.add("value of header " + quoteName(name) + " holds control byte 0x" + hex(c)
+                problem("value of header " + quoteName(name(b, from, nameLen)) + " holds control byte 0x" + hex(c)
                         + " at position " + (i - vFrom));
                 break;
             }
         }
-        if (lineBytes > largestBytes) {
-            largestBytes = lineBytes;
-            largestName = name;
+        if (equalsIgnoreCase(b, from, colon - from, CONTENT_LENGTH)) {
+            long n = number(b, vFrom, vTo);
+            if (contentLengths.isEmpty() && n >= 0) {
+                contentLength = n; // the usual single plain value: no String needed
+            }
+            contentLengths = plus(contentLengths, n >= 0 && contentLengths.isEmpty() ? PLAIN
+                    : new String(b, vFrom, vTo - vFrom, StandardCharsets.ISO_8859_1));
+        } else if (equalsIgnoreCase(b, from, colon - from, TRANSFER_ENCODING)) {
+            transferEncodings = plus(transferEncodings, new String(b, vFrom, vTo - vFrom, StandardCharsets.ISO_8859_1));
+        } else if (equalsIgnoreCase(b, from, colon - from, CONNECTION)) {
+            connectionClose |= containsIgnoreCase(b, vFrom, vTo, CLOSE);
+        } else if (equalsIgnoreCase(b, from, colon - from, SET_COOKIE)) {
+            setCookieCount++;
+            setCookieBytes += lineBytes;
         }
-        String lower = name.toLowerCase(Locale.ROOT);
-        switch (lower) {
-            case "content-length":
-                contentLengths.add(new String(b, vFrom, vTo - vFrom, StandardCharsets.ISO_8859_1));
-                break;
-            case "transfer-encoding":
-                transferEncodings.add(new String(b, vFrom, vTo - vFrom, StandardCharsets.ISO_8859_1));
-                break;
-            case "connection":
-                connectionClose |= new String(b, vFrom, vTo - vFrom, StandardCharsets.ISO_8859_1)
-                        .toLowerCase(Locale.ROOT).contains("close");
-                break;
-            case "set-cookie":
-                setCookieCount++;
-                setCookieBytes += lineBytes;
-                break;
-            default:
-                break;
-        }
+        return nameLen;
     }
+
+    /** Stands for a first Content-Length value that was a plain number, already in {@link #contentLength}. */
+    private static final String PLAIN = new String("plain");
 
     private void checkFraming() {
         if (!contentLengths.isEmpty() && !transferEncodings.isEmpty()) {
-            framingProblems.add("Content-Length sent together with Transfer-Encoding");
+            framingProblem("Content-Length sent together with Transfer-Encoding");
         }
-        String first = null;
-        for (String cl : contentLengths) {
-            for (String part : cl.split(",", -1)) {
-                String p = part.trim();
-                if (!isDigits(p) || p.length() > 18) {
-                    framingProblems.add("Content-Length value of " + cl.length() + " characters is not a number");
-                    return;
-                }
-                if (first == null) {
-                    first = p;
-                } else if (Long.parseLong(first) != Long.parseLong(p)) {
-                    framingProblems.add(contentLengths.size() + " Content-Length headers with differing values");
-                    return;
-                }
-            }
+        if (!contentLengths(!contentLengths.isEmpty() && contentLengths.get(0) == PLAIN ? 1 : 0)) {
+            return;
         }
         for (String te : transferEncodings) {
             if (!te.trim().equalsIgnoreCase("chunked")) {
-                framingProblems.add("Transfer-Encoding other than chunked (" + te.length() + " characters)");
+                framingProblem("Transfer-Encoding other than chunked (" + te.length() + " characters)");
                 return;
             }
         }
         if (transferEncodings.size() > 1) {
-            framingProblems.add(transferEncodings.size() + " Transfer-Encoding headers");
+            framingProblem(transferEncodings.size() + " Transfer-Encoding headers");
         }
+        if (!transferEncodings.isEmpty()) {
+            String last = transferEncodings.get(transferEncodings.size() - 1);
+            String[] codings = last.split(",");
+            chunked = codings[codings.length - 1].trim().equalsIgnoreCase("chunked");
+        }
+    }
+
+    /**
+     * Checks the Content-Length values from index {@code from} on (a first plain value is already in
+     * {@link #contentLength}); the declared length is the first value's first part. False when a
+     * problem ends the framing checks.
+     */
+    private boolean contentLengths(int from) {
+        boolean known = from > 0;
+        long first = contentLength;
+        for (int i = from; i < contentLengths.size(); i++) {
+            String cl = contentLengths.get(i);
+            for (String part : cl.split(",", -1)) {
+                String p = part.trim();
+                boolean number = isDigits(p) && p.length() <= 18;
+                if (!known) {
+                    contentLength = number ? Long.parseLong(p) : -1;
+                    first = contentLength;
+                    known = true;
+                }
+                if (!number) {
+                    framingProblem("Content-Length value of " + cl.length() + " characters is not a number");
+                    return false;
+                }
+                if (first != Long.parseLong(p)) {
+                    framingProblem(contentLengths.size() + " Content-Length headers with differing values");
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean isDigits(String s) {
@@ -218,7 +370,7 @@ public final class HeaderBlock {
 
     /** The status field as written (sanitise before recording). */
     public String statusText() {
-        return statusText;
+        return statusText != null ? statusText : status >= 0 ? Integer.toString(status) : "";
     }
 
     public boolean validStatus() {
@@ -254,21 +406,11 @@ public final class HeaderBlock {
 
     /** The declared body length, or -1 when none is usable. */
     public long contentLength() {
-        return contentLengths.isEmpty() ? -1 : parseFirst();
-    }
-
-    private long parseFirst() {
-        String p = contentLengths.get(0).split(",", -1)[0].trim();
-        return isDigits(p) && p.length() <= 18 ? Long.parseLong(p) : -1;
+        return contentLength;
     }
 
     public boolean chunked() {
-        if (transferEncodings.isEmpty()) {
-            return false;
-        }
-        String last = transferEncodings.get(transferEncodings.size() - 1);
-        String[] codings = last.split(",");
-        return codings[codings.length - 1].trim().equalsIgnoreCase("chunked");
+        return chunked;
     }
 
     public boolean hasTransferEncoding() {

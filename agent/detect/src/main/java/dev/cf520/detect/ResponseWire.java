@@ -19,7 +19,7 @@ public final class ResponseWire {
     private final int keepHeadBytes;
 
     private State state = State.HEAD;
-    private byte[] head = new byte[1024];
+    private byte[] head; // only for a header block that spans several writes
     private int headKept;
     private int headTotal;
     private int lineLength; // bytes of the current header line, CR excluded
@@ -46,18 +46,38 @@ public final class ResponseWire {
         this.keepHeadBytes = keepHeadBytes;
     }
 
+    /**
+     * Direct buffers (Jetty's and Undertow's pools) are read through this per-thread array, so that
+     * following a response allocates nothing per write.
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[2048]);
+
     /** Reads {@code b}'s remaining bytes without moving its position. */
     public void feed(ByteBuffer b) {
         if (b.hasArray()) {
             feed(b.array(), b.arrayOffset() + b.position(), b.remaining());
             return;
         }
-        ByteBuffer d = b.duplicate(); // direct buffer: copy through a small array, never move b
-        byte[] tmp = new byte[Math.min(512, d.remaining())];
-        while (d.hasRemaining()) {
-            int n = Math.min(tmp.length, d.remaining());
-            d.get(tmp, 0, n);
-            feed(tmp, 0, n);
+        int i = b.position();
+        int end = b.limit();
+        while (i < end) {
+            int used = skip(end - i); // body bytes are counted, never read
+            if (used == 0 && state == State.HEAD) {
+                byte[] scratch = SCRATCH.get();
+                int n = Math.min(scratch.length, end - i);
+                for (int k = 0; k < n; k++) {
+                    scratch[k] = b.get(i + k); // absolute reads: b's position never moves
+                }
+                used = head(scratch, 0, n);
+            } else if (used == 0 && isFraming()) {
+                chunkFraming(b.get(i));
+                bodyBytes++;
+                used = 1;
+            }
+            if (used == 0) {
+                return; // no state consumes bytes without progress; never spin
+            }
+            i += used;
         }
     }
 
@@ -65,51 +85,73 @@ public final class ResponseWire {
         int i = off;
         int end = off + len;
         while (i < end) {
-            switch (state) {
-                case HEAD:
-                    i = head(b, i, end);
-                    break;
-                case LENGTH:
-                case CHUNK_DATA: {
-                    int n = (int) Math.min(remaining, end - i);
-                    bodyBytes += n;
-                    payloadBytes += n;
-                    remaining -= n;
-                    i += n;
-                    if (remaining == 0) {
-                        if (state == State.LENGTH) {
-                            done();
-                        } else {
-                            state = State.CHUNK_DATA_CR;
-                        }
-                    }
-                    break;
-                }
-                case CLOSE:
-                case UPGRADED:
-                    bodyBytes += end - i;
-                    payloadBytes += end - i;
-                    i = end;
-                    break;
-                case DONE:
-                    excessBytes += end - i;
-                    i = end;
-                    break;
-                default:
-                    chunkFraming(b[i]);
-                    bodyBytes++;
-                    i++;
+            int used = skip(end - i);
+            if (used == 0 && state == State.HEAD) {
+                used = head(b, i, end) - i;
+            } else if (used == 0 && isFraming()) {
+                chunkFraming(b[i]);
+                bodyBytes++;
+                used = 1;
             }
+            if (used == 0) {
+                return;
+            }
+            i += used;
         }
     }
 
+    /** Consumes up to {@code available} bytes a body state counts without reading; 0 in other states. */
+    private int skip(int available) {
+        switch (state) {
+            case LENGTH:
+            case CHUNK_DATA: {
+                int n = (int) Math.min(remaining, available);
+                bodyBytes += n;
+                payloadBytes += n;
+                remaining -= n;
+                if (remaining == 0) {
+                    if (state == State.LENGTH) {
+                        done();
+                    } else {
+                        state = State.CHUNK_DATA_CR;
+                    }
+                }
+                return n;
+            }
+            case CLOSE:
+            case UPGRADED:
+                bodyBytes += available;
+                payloadBytes += available;
+                return available;
+            case DONE:
+                excessBytes += available;
+                return available;
+            default:
+                return 0;
+        }
+    }
+
+    private boolean isFraming() {
+        return state == State.CHUNK_SIZE || state == State.CHUNK_EXT || state == State.CHUNK_DATA_CR
+                || state == State.CHUNK_DATA_LF || state == State.TRAILER;
+    }
+
     private int head(byte[] b, int i, int end) {
+        if (headTotal == 0) {
+            int blockEnd = endOfBlock(b, i, end);
+            if (blockEnd > 0) {
+                // the usual case: the whole block in one write, read in place without copying it
+                headTotal = blockEnd - i;
+                endOfHead(b, i, Math.min(headTotal, keepHeadBytes));
+                return blockEnd;
+            }
+        }
         while (i < end) {
             byte c = b[i++];
             keep(c);
             if (c == '\n') {
                 if (lineLength == 0 && headTotal > 2) {
-                    endOfHead();
+                    endOfHead(head, 0, headKept);
                     return i;
                 }
                 lineLength = 0;
@@ -120,18 +162,37 @@ public final class ResponseWire {
         return i;
     }
 
+    /** The index after the empty line ending a header block that starts at {@code from}, or -1 when it does not end before {@code end}. */
+    private static int endOfBlock(byte[] b, int from, int end) {
+        int lineLen = 0;
+        for (int i = from; i < end; i++) {
+            byte c = b[i];
+            if (c == '\n') {
+                if (lineLen == 0 && i - from + 1 > 2) {
+                    return i + 1;
+                }
+                lineLen = 0;
+            } else if (c != '\r') {
+                lineLen++;
+            }
+        }
+        return -1;
+    }
+
     private void keep(byte c) {
         headTotal++;
         if (headKept < keepHeadBytes) {
-            if (headKept == head.length) {
+            if (head == null) {
+                head = new byte[1024];
+            } else if (headKept == head.length) {
                 head = Arrays.copyOf(head, Math.min(keepHeadBytes, head.length * 2));
             }
             head[headKept++] = c;
         }
     }
 
-    private void endOfHead() {
-        HeaderBlock h = HeaderBlock.parse(head, headKept, headTotal);
+    private void endOfHead(byte[] b, int off, int len) {
+        HeaderBlock h = HeaderBlock.parse(b, off, len, headTotal);
         headKept = 0;
         headTotal = 0;
         lineLength = 0;

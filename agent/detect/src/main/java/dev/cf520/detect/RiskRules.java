@@ -24,7 +24,7 @@ public final class RiskRules {
         if (!x.judged()) {
             return List.of();
         }
-        List<Risk> risks = new ArrayList<>(2);
+        List<Risk> risks = new ArrayList<>(0); // grows only for a risky exchange
         if (x.slowRisk() != null) {
             risks.add(x.slowRisk());
         }
@@ -57,11 +57,11 @@ public final class RiskRules {
         if (!h.headerProblems().isEmpty()) {
             risks.add(new Risk(Reason.INVALID_HEADER, Phase.BEFORE_HEADERS, first(h.headerProblems()), at));
         }
-        List<String> framing = new ArrayList<>(h.framingProblems());
-        if (w.chunkError() != null) {
-            framing.add("invalid chunked framing: " + w.chunkError());
-        }
-        if (!framing.isEmpty()) {
+        if (!h.framingProblems().isEmpty() || w.chunkError() != null) {
+            List<String> framing = new ArrayList<>(h.framingProblems());
+            if (w.chunkError() != null) {
+                framing.add("invalid chunked framing: " + w.chunkError());
+            }
             risks.add(new Risk(Reason.CONFLICTING_FRAMING, Phase.BEFORE_HEADERS, first(framing), at));
         }
         body(x, w, at, risks);
@@ -136,6 +136,9 @@ public final class RiskRules {
     }
 
     private static List<Risk> sorted(List<Risk> risks) {
+        if (risks.isEmpty()) {
+            return List.of();
+        }
         if (risks.size() > 1) {
             risks.sort((a, b) -> Integer.compare(a.reason().ordinal(), b.reason().ordinal()));
         }

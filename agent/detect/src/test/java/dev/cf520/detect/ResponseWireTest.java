@@ -58,7 +58,32 @@ class ResponseWireTest {
         ResponseWire offset = new ResponseWire(headRequest, KEEP);
         offset.feed(padded, 7, b.length);
         assertEquals(expected, outcome(offset), "array offset");
+        // through direct buffers, as Jetty and Undertow write: whole, then split in two at every position
+        ResponseWire direct = new ResponseWire(headRequest, KEEP);
+        direct.feed(direct(b, 0, b.length));
+        assertEquals(expected, outcome(direct), "direct buffer");
+        for (int cut = 0; cut <= b.length; cut++) {
+            ResponseWire split = new ResponseWire(headRequest, KEEP);
+            split.feed(direct(b, 0, cut));
+            split.feed(direct(b, cut, b.length - cut));
+            assertEquals(expected, outcome(split), "direct buffers split at " + cut);
+        }
         return whole;
+    }
+
+    private static ByteBuffer direct(byte[] b, int off, int len) {
+        ByteBuffer d = ByteBuffer.allocateDirect(len);
+        d.put(b, off, len).flip();
+        return d;
+    }
+
+    @Test
+    void headerBlockLargerThanTheDirectScratchArray() {
+        String cookie = "Set-Cookie: a=" + "c".repeat(3000) + "\r\n";
+        ResponseWire w = feedEveryWay(false, "HTTP/1.1 200 \r\n" + cookie + cookie + "Content-Length: 3\r\n\r\nabc");
+        assertTrue(w.complete());
+        assertEquals(2, w.finalHead().setCookieCount());
+        assertEquals("Set-Cookie", w.finalHead().largestHeaderName());
     }
 
     // ---- Content-Length ---------------------------------------------------------------------

@@ -107,6 +107,10 @@ class AttachIT {
                     Duration.ofSeconds(5)));
             assertTrue(receiver.spansWithRay(inflightRay).isEmpty(),
                     "the exchange in flight at the attach is left alone, not half-recorded");
+            // the connector started before the agent: its settings are read at its first exchange after the attach
+            assertNotNull(origin.awaitStderr(l -> l.contains("cf520 520-risk setting: tomcat connector on port "
+                    + origin.port() + " closes idle keep-alive connections after 60 s"), Duration.ofSeconds(5)),
+                    String.join("\n", origin.agentLines()));
 
             Cli again = Cli.run(origin.javaHome(), "attach", Long.toString(origin.pid()));
             assertEquals(0, again.exit, again.output);

@@ -1,7 +1,9 @@
 package dev.cf520.agent;
 
 import dev.cf520.config.AgentConfig;
+import dev.cf520.detect.Connectors;
 import dev.cf520.detect.EdgeVerifier;
+import dev.cf520.detect.KeepAliveCheck;
 import dev.cf520.detect.Exchanges;
 import dev.cf520.log.Logs;
 import dev.cf520.telemetry.DeferredSink;
@@ -59,6 +61,11 @@ public final class AgentInstaller {
             // Exchanges are tracked from the first request on; until the SDK is up they wait here.
             DeferredSink sink = new DeferredSink();
             Exchanges.install(config, sink);
+            Connectors.install(new KeepAliveCheck(config), (connector, findings) -> {
+                for (String f : findings) {
+                    log.warn(Logs.URGENT, "cf520 520-risk setting: {}", f);
+                }
+            });
             Instrumenter instrumenter = new Instrumenter();
             if (attached) {
                 instrumenter.install(inst, containers, true); // the container's classes are loaded already

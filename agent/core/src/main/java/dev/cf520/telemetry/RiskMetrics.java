@@ -1,6 +1,9 @@
 package dev.cf520.telemetry;
 
+import dev.cf520.detect.ConnectorSettings;
+import dev.cf520.detect.Connectors;
 import dev.cf520.detect.Exchange;
+import dev.cf520.detect.KeepAliveCheck;
 import dev.cf520.detect.Reason;
 import dev.cf520.detect.Risk;
 import io.opentelemetry.api.common.Attributes;
@@ -30,6 +33,18 @@ final class RiskMetrics {
         meter.counterBuilder("cf520.agent.errors.suppressed").setUnit("{error}")
                 .setDescription("Errors inside the agent that were kept away from the application")
                 .buildWithCallback(m -> m.record(dev.cf520.detect.AgentErrors.count()));
+        // one series per connector: a fleet dashboard lists the origins where cf520.idle_close_race=true
+        meter.gaugeBuilder("cf520.connector.idle_timeout").setUnit("s")
+                .setDescription("How long each connector keeps an idle keep-alive connection open; "
+                        + "cf520.idle_close_race when that is shorter than the upstream's pool idle timeout")
+                .buildWithCallback(m -> {
+                    KeepAliveCheck check = Connectors.check();
+                    for (ConnectorSettings s : Connectors.all()) {
+                        m.record(s.idleTimeoutMillis() / 1000.0, Attributes.of(SpanAttributes.CF520_CONTAINER,
+                                s.container(), SpanAttributes.SERVER_PORT, (long) s.port(),
+                                SpanAttributes.CF520_IDLE_CLOSE_RACE, check != null && check.idleRace(s)));
+                    }
+                });
     }
 
     /** Counts the exchange; risks already counted while it ran (slow_response) are not counted twice. */

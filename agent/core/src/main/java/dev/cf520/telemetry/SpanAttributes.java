@@ -39,6 +39,8 @@ final class SpanAttributes {
     static final AttributeKey<String> CF520_CAUSE = AttributeKey.stringKey("cf520.cause");
     static final AttributeKey<String> CF520_PHASE = AttributeKey.stringKey("cf520.phase");
     static final AttributeKey<String> CF520_DETAIL = AttributeKey.stringKey("cf520.detail");
+    static final AttributeKey<String> CF520_CONTAINER = AttributeKey.stringKey("cf520.container");
+    static final AttributeKey<Boolean> CF520_IDLE_CLOSE_RACE = AttributeKey.booleanKey("cf520.idle_close_race");
 
     private SpanAttributes() {
     }

@@ -19,6 +19,7 @@ public final class AgentConfig {
 
     public static final String ENABLED = "cf520.enabled";
     public static final String EDGE_READ_TIMEOUT = "cf520.edge-read-timeout";
+    public static final String UPSTREAM_IDLE_TIMEOUT = "cf520.upstream-idle-timeout";
     public static final String MAX_RESPONSE_HEADER_BYTES = "cf520.max-response-header-bytes";
     public static final String TRUST_TRACEPARENT = "cf520.trust-traceparent";
     public static final String CLOUDFLARE_IPS_FILE = "cf520.cloudflare-ips-file";
@@ -32,11 +33,14 @@ public final class AgentConfig {
 
     /** Cloudflare's Proxy Read Timeout as of July 2026 (it was 100 s, then 120 s). */
     public static final Duration DEFAULT_EDGE_READ_TIMEOUT = Duration.ofSeconds(125);
+    /** How long Cloudflare keeps an idle connection to the origin for reuse (its Proxy Idle Timeout). */
+    public static final Duration DEFAULT_UPSTREAM_IDLE_TIMEOUT = Duration.ofSeconds(900);
     /** Cloudflare's total response header limit since October 2025. */
     public static final int DEFAULT_MAX_RESPONSE_HEADER_BYTES = 128 * 1024;
 
     private final boolean enabled;
     private final Duration edgeReadTimeout;
+    private final Duration upstreamIdleTimeout;
     private final int maxResponseHeaderBytes;
     private final boolean trustTraceparent;
     private final String cloudflareIpsFile;
@@ -49,6 +53,7 @@ public final class AgentConfig {
     private AgentConfig(Reader r) {
         this.enabled = r.bool(ENABLED, true);
         this.edgeReadTimeout = r.duration(EDGE_READ_TIMEOUT, DEFAULT_EDGE_READ_TIMEOUT);
+        this.upstreamIdleTimeout = r.duration(UPSTREAM_IDLE_TIMEOUT, DEFAULT_UPSTREAM_IDLE_TIMEOUT);
         this.maxResponseHeaderBytes = r.positiveInt(MAX_RESPONSE_HEADER_BYTES, DEFAULT_MAX_RESPONSE_HEADER_BYTES);
         this.trustTraceparent = r.bool(TRUST_TRACEPARENT, false);
         this.cloudflareIpsFile = r.string(CLOUDFLARE_IPS_FILE, null);
@@ -128,6 +133,14 @@ public final class AgentConfig {
 
     public Duration edgeReadTimeout() {
         return edgeReadTimeout;
+    }
+
+    /**
+     * How long the peer that pools connections to this origin keeps one idle before reusing it:
+     * Cloudflare's 900 s by default; shorter behind cloudflared or a load balancer.
+     */
+    public Duration upstreamIdleTimeout() {
+        return upstreamIdleTimeout;
     }
 
     public int maxResponseHeaderBytes() {

@@ -20,7 +20,9 @@ import java.util.List;
  * <li>{@code AbstractProcessor.setErrorState}: Tomcat drops the response (its own abort, or the peer gone);</li>
  * <li>{@code StandardWrapperValve.exception}: a servlet threw (Tomcat may still answer a clean 500);</li>
  * <li>{@code Http11Processor.prepareSendfile}: a static file's body goes out by sendfile, past the socket writes;</li>
- * <li>{@code Http11OutputBuffer.nextRequest/recycle}: the exchange is over, on keep-alive or on close.</li>
+ * <li>{@code Http11OutputBuffer.nextRequest/recycle}: the exchange is over, on keep-alive or on close;</li>
+ * <li>{@code AbstractProtocol.start}, or on attach the first {@code CoyoteAdapter.service} of each
+ *     connector: its keep-alive and header-size settings, checked against the upstream's pool.</li>
  * </ul>
  * Ending at the output buffer rather than at {@code CoyoteAdapter.service} makes async exchanges
  * (startAsync, then complete / timeout / error on any thread) end exactly once, and sees what
@@ -62,6 +64,13 @@ public final class TomcatInstrumentation implements ContainerInstrumentation {
                 new Hook("org.apache.coyote.http11.Http11Processor",
                         isMethod().and(named("prepareSendfile")).and(takesArguments(1)),
                         PKG + "SendfileAdvice"),
+                new Hook("org.apache.coyote.AbstractProtocol",
+                        isMethod().and(named("start")).and(takesArguments(0)),
+                        PKG + "ConnectorStartAdvice"),
+                new Hook("org.apache.catalina.connector.CoyoteAdapter",
+                        isMethod().and(named("service")).and(takesArguments(2))
+                                .and(takesArgument(0, named("org.apache.coyote.Request"))),
+                        PKG + "ConnectorFirstExchangeAdvice"),
                 new Hook("org.apache.coyote.AbstractProcessor",
                         isMethod().and(named("setErrorState")).and(takesArguments(2)),
                         PKG + "ErrorStateAdvice"));

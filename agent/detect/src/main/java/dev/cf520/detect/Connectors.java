@@ -1,0 +1,52 @@
+package dev.cf520.detect;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * The connectors the container adapters have seen, each reported once: at start-up when the
+ * container starts it, on attach when it serves its first exchange. Container objects are only
+ * identity keys; what is kept is the neutral {@link ConnectorSettings}.
+ */
+public final class Connectors {
+    private static final Map<Object, ConnectorSettings> SEEN = new ConcurrentHashMap<>();
+    private static volatile BiConsumer<ConnectorSettings, List<String>> listener;
+    private static volatile KeepAliveCheck check;
+
+    private Connectors() {
+    }
+
+    public static void install(KeepAliveCheck keepAliveCheck, BiConsumer<ConnectorSettings, List<String>> onNew) {
+        check = keepAliveCheck;
+        listener = onNew;
+    }
+
+    /** Cheap enough for every exchange: true once {@code connectorKey} was reported. */
+    public static boolean known(Object connectorKey) {
+        return SEEN.containsKey(connectorKey);
+    }
+
+    /** Records a connector's settings the first time it is seen, and passes on what is risky about them. */
+    public static void report(Object connectorKey, ConnectorSettings settings) {
+        KeepAliveCheck c = check;
+        if (c == null || connectorKey == null || SEEN.putIfAbsent(connectorKey, settings) != null) {
+            return;
+        }
+        BiConsumer<ConnectorSettings, List<String>> l = listener;
+        if (l != null) {
+            l.accept(settings, c.findings(settings));
+        }
+    }
+
+    /** The connectors seen so far, with whether each one's idle timeout races the peer's. */
+    public static List<ConnectorSettings> all() {
+        return new ArrayList<>(SEEN.values());
+    }
+
+    public static KeepAliveCheck check() {
+        return check;
+    }
+}

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Jetty 12.1 ee10 (the demo's executable jar, {@code --server jetty}) on Java 25 (the agent is built with 17). */
-class Jetty12Java25IT extends CatalogContract {
+class Jetty12Java25IT extends Jetty12Contract {
     @Override
     OriginProcess.Runtime runtime() {
         Path jdk = OriginProcess.java25();

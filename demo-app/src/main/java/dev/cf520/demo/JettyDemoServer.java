@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.eclipse.jetty.ee10.servlet.ResourceServlet;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -32,7 +33,9 @@ final class JettyDemoServer implements DemoServer {
         // Jetty refuses a response header block over 8 KiB by default (a clean 500 instead)
         config.setResponseHeaderSize(DemoOrigin.MAX_RESPONSE_HEADER_BYTES);
         config.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+        // HTTP/2 over cleartext for clients that ask (Upgrade: h2c): cf520 records such exchanges unjudged
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config),
+                new HTTP2CServerConnectionFactory(config));
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);

@@ -23,9 +23,10 @@ import net.bytebuddy.matcher.ElementMatcher;
  * <li>{@code HttpChannelState$ChannelCallback.failed} and ee10 {@code ServletChannel.handleException}: a
  *     Handler's or servlet's throwable;</li>
  * <li>{@code HttpConnection$HttpStreamOverHTTP1.failed}: Jetty aborts the connection (or the peer went away);</li>
- * <li>{@code HttpConnection$HttpStreamOverHTTP1.succeeded/failed}, {@code HttpChannelState.completeStream}:
- *     the exchange is over, after its last write completed (async included: Jetty completes the stream
- *     once, whichever thread completes the callback).</li>
+ * <li>{@code HttpConnection$HttpStreamOverHTTP1.succeeded/failed}, {@code HttpChannelState.completeStream}
+ *     (Jetty 12.0: {@code HttpChannelState$HandlerInvoker.completeStream}, gated on the method being
+ *     declared there): the exchange is over, after its last write completed (async included: Jetty
+ *     completes the stream once, whichever thread completes the callback).</li>
  * </ul>
  * Every class named here except SocketChannelEndPoint exists only in Jetty 12 ({@code server.internal},
  * {@code ee10}); Jetty 9.4's SocketChannelEndPoint inherits flush from ChannelEndPoint, so the gate
@@ -45,6 +46,8 @@ public final class Jetty12Instrumentation implements ContainerInstrumentation {
     public List<Hook> hooks() {
         ElementMatcher.Junction<MethodDescription> flush = isMethod().and(named("flush")).and(takesArguments(1))
                 .and(takesArgument(0, ByteBuffer[].class));
+        ElementMatcher.Junction<MethodDescription> completeStream = isMethod().and(named("completeStream"))
+                .and(takesArguments(2)).and(takesArgument(0, named("org.eclipse.jetty.server.HttpStream")));
         return List.of(
                 new Hook(CHANNEL, isMethod().and(named("onRequest")).and(takesArguments(1))
                         .and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request"))),
@@ -62,9 +65,9 @@ public final class Jetty12Instrumentation implements ContainerInstrumentation {
                         PKG + "StreamFailedAdvice"),
                 new Hook(STREAM, isMethod().and(named("succeeded")).and(takesArguments(0)),
                         PKG + "StreamSucceededAdvice"),
-                // Jetty 12.1 moved completeStream from HttpChannelState$HandlerInvoker up into HttpChannelState
-                new Hook(CHANNEL, isMethod().and(named("completeStream")).and(takesArguments(2))
-                        .and(takesArgument(0, named("org.eclipse.jetty.server.HttpStream"))),
-                        PKG + "CompleteStreamAdvice"));
+                // Jetty 12.1 moved completeStream from HttpChannelState$HandlerInvoker (12.0) up into HttpChannelState
+                new Hook(CHANNEL, declaresMethod(completeStream), completeStream, PKG + "CompleteStreamAdvice"),
+                new Hook(CHANNEL + "$HandlerInvoker", declaresMethod(completeStream), completeStream,
+                        PKG + "InvokerCompleteStreamAdvice"));
     }
 }

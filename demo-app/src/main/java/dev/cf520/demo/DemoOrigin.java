@@ -75,6 +75,9 @@ public final class DemoOrigin {
         switch (name) {
             case "tomcat":
                 return new TomcatDemoServer();
+            case "jetty":
+            case "jetty-handler":
+                return new JettyDemoServer(name.equals("jetty-handler"));
             default:
                 System.err.println("unknown --server " + name + ": tomcat, jetty or undertow");
                 System.exit(2);

@@ -123,9 +123,41 @@ final class Catalog {
         switch (container) {
             case TOMCAT:
                 return List.of();
+            case JETTY12:
+                return jetty12Differences();
             default:
                 throw new IllegalArgumentException("no catalogue for " + container + " yet");
         }
+    }
+
+    /**
+     * Jetty 12.1 ee10 (ServletChannel, HttpOutput, HttpGenerator): where it keeps a fault off the wire.
+     * The faults it does put on the wire (exception after commit, oversized headers, a space in a
+     * header name, status 600) and its control-byte sanitising (HttpGenerator writes "a b") are as
+     * in the shared cases; static files go through ordinary socket writes (no sendfile).
+     */
+    private static List<Case> jetty12Differences() {
+        return List.of(
+                new Case("/fault/no-response", List.of(), 500, null, null, complete(500),
+                        "ServletChannel.handleException catches every Throwable, OutOfMemoryError included, and with"
+                                + " nothing committed answers a clean 500 from the ErrorHandler",
+                        "java.lang.OutOfMemoryError"),
+                keptOffTheWire("/fault/truncated-body", 500,
+                        "ServletChannel's COMPLETE action sees HttpOutput.isContentIncomplete() (412 < 10,000) before"
+                                + " anything was committed (the 412 bytes sat in the output buffer) and sends a 500"
+                                + " instead (\"Insufficient content written\")", complete(500)),
+                new Case("/fault/content-length-mismatch", List.of(), 500, null, null, complete(500),
+                        "HttpOutput refuses a write past the declared Content-Length (IllegalStateException \"too"
+                                + " much content written\") before committing; the servlet's exception becomes a 500",
+                        "java.lang.IllegalStateException"),
+                keptOffTheWire("/fault/conflicting-framing", 200,
+                        "HttpGenerator.generateHeaders takes a Transfer-Encoding with chunked as the framing and"
+                                + " never writes the application's Content-Length beside it", r -> {
+                                    complete(200).accept(r);
+                                    assertEquals("chunked", r.header("transfer-encoding"));
+                                    assertEquals(null, r.header("content-length"));
+                                    assertEquals(5, r.payloadBytes());
+                                }));
     }
 
     /** The cases as Tomcat 10.1/11 puts them on the wire; a container that differs says so in {@link #differences}. */

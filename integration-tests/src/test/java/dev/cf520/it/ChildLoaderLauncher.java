@@ -24,15 +24,19 @@ public final class ChildLoaderLauncher {
         }
         URLClassLoader child = new URLClassLoader("cf520-it-child", urls.toArray(new URL[0]),
                 ClassLoader.getSystemClassLoader());
-        Class<?> adapter = Class.forName("org.apache.catalina.connector.CoyoteAdapter", false, child);
+        // the container on the class path: Jetty 12 when its server jar is there, else Tomcat
+        boolean jetty = args[0].contains("jetty-server-");
+        String container = jetty ? "jetty" : "tomcat";
+        String marker = jetty ? "org.eclipse.jetty.server.Server" : "org.apache.catalina.connector.CoyoteAdapter";
+        Class<?> adapter = Class.forName(marker, false, child);
         boolean systemSees;
         try {
-            ClassLoader.getSystemClassLoader().loadClass("org.apache.catalina.connector.CoyoteAdapter");
+            ClassLoader.getSystemClassLoader().loadClass(marker);
             systemSees = true;
         } catch (ClassNotFoundException e) {
             systemSees = false;
         }
-        System.out.println("cf520-it: tomcat loaded by " + adapter.getClassLoader().getName()
+        System.out.println("cf520-it: " + container + " loaded by " + adapter.getClassLoader().getName()
                 + ", visible to the system class loader: " + systemSees);
         Thread.currentThread().setContextClassLoader(child);
         child.loadClass(args[1]).getMethod("main", String[].class)

@@ -39,8 +39,18 @@ class ExchangeBehaviourIT {
     @BeforeAll
     void start() throws Exception {
         receiver = new OtlpReceiver();
-        origin = OriginProcess.start(new OriginProcess.Runtime("tomcat-11/java-17/fat-jar", OriginProcess.java17(),
-                "11", OriginProcess.Layout.FAT_JAR), true, OriginProcess.testSettings(receiver));
+        origin = OriginProcess.start(runtime(), true, OriginProcess.testSettings(receiver));
+    }
+
+    /** A path that is a risk on this runtime's container, and its primary reason. */
+    String[] aRisk() {
+        return new String[] {"/fault/truncated-body", "truncated_body"};
+    }
+
+    /** Tomcat 11 here; a container's subclass runs the same behaviours on its own runtime. */
+    OriginProcess.Runtime runtime() {
+        return new OriginProcess.Runtime("tomcat-11/java-17/fat-jar", OriginProcess.java17(), "11",
+                OriginProcess.Layout.FAT_JAR);
     }
 
     @AfterAll
@@ -161,9 +171,9 @@ class ExchangeBehaviourIT {
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         Map<String, String> h = new java.util.LinkedHashMap<>(CatalogContract.edgeHeaders(ray));
         h.put("traceparent", "00-" + traceId + "-00f067aa0ba902b7-00");
-        RawHttp.get(origin.port(), "/fault/truncated-body", h, 1500);
+        RawHttp.get(origin.port(), aRisk()[0], h, 1500);
         Span span = receiver.awaitOneSpan(ray, Duration.ofSeconds(15));
-        assertEquals("truncated_body", string(span, "cf520.reason"));
+        assertEquals(aRisk()[1], string(span, "cf520.reason"));
         assertEquals(ByteString.EMPTY, span.getParentSpanId(), "a public traceparent is not the parent by default");
         assertNotEquals(traceId, HexFormat.of().formatHex(span.getTraceId().toByteArray()));
         assertEquals(1, span.getLinksCount());

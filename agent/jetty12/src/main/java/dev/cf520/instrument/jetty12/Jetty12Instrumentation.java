@@ -1,0 +1,73 @@
+package dev.cf520.instrument.jetty12;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperClass;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.cf520.agent.ContainerInstrumentation;
+import java.nio.ByteBuffer;
+import java.util.List;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Jetty 12 (core Handlers, ee10 servlets), HTTP/1.1. Hooked below every Handler, where Jetty's core
+ * turns a parsed request into an exchange and its bytes into socket writes:
+ * <ul>
+ * <li>{@code HttpChannelState.onRequest}: an exchange starts (the ChannelRequest is the key) and is bound to its EndPoint;</li>
+ * <li>{@code SocketChannelEndPoint.flush}: every byte as the socket consumed it, after Jetty's HttpGenerator
+ *     (chunking, header encoding);</li>
+ * <li>{@code HttpChannelState$ChannelCallback.failed} and ee10 {@code ServletChannel.handleException}: a
+ *     Handler's or servlet's throwable;</li>
+ * <li>{@code HttpConnection$HttpStreamOverHTTP1.failed}: Jetty aborts the connection (or the peer went away);</li>
+ * <li>{@code HttpConnection$HttpStreamOverHTTP1.succeeded/failed}, {@code HttpChannelState.completeStream}
+ *     (Jetty 12.0: {@code HttpChannelState$HandlerInvoker.completeStream}, gated on the method being
+ *     declared there): the exchange is over, after its last write completed (async included: Jetty
+ *     completes the stream once, whichever thread completes the callback).</li>
+ * </ul>
+ * Every class named here except SocketChannelEndPoint exists only in Jetty 12 ({@code server.internal},
+ * {@code ee10}); Jetty 9.4's SocketChannelEndPoint inherits flush from ChannelEndPoint, so the gate
+ * (declares flush, extends SelectableChannelEndPoint) leaves it alone.
+ */
+public final class Jetty12Instrumentation implements ContainerInstrumentation {
+    private static final String PKG = "dev.cf520.instrument.jetty12.";
+    private static final String CHANNEL = "org.eclipse.jetty.server.internal.HttpChannelState";
+    private static final String STREAM = "org.eclipse.jetty.server.internal.HttpConnection$HttpStreamOverHTTP1";
+
+    @Override
+    public String name() {
+        return "jetty12";
+    }
+
+    @Override
+    public List<Hook> hooks() {
+        ElementMatcher.Junction<MethodDescription> flush = isMethod().and(named("flush")).and(takesArguments(1))
+                .and(takesArgument(0, ByteBuffer[].class));
+        ElementMatcher.Junction<MethodDescription> completeStream = isMethod().and(named("completeStream"))
+                .and(takesArguments(2)).and(takesArgument(0, named("org.eclipse.jetty.server.HttpStream")));
+        return List.of(
+                new Hook(CHANNEL, isMethod().and(named("onRequest")).and(takesArguments(1))
+                        .and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request"))),
+                        PKG + "RequestAdvice"),
+                new Hook("org.eclipse.jetty.io.SocketChannelEndPoint",
+                        declaresMethod(flush).and(hasSuperClass(named("org.eclipse.jetty.io.SelectableChannelEndPoint"))),
+                        flush, PKG + "FlushAdvice"),
+                new Hook(CHANNEL + "$ChannelCallback",
+                        isMethod().and(named("failed")).and(takesArguments(Throwable.class)),
+                        PKG + "CallbackFailedAdvice"),
+                new Hook("org.eclipse.jetty.ee10.servlet.ServletChannel",
+                        isMethod().and(named("handleException")).and(takesArguments(Throwable.class)),
+                        PKG + "ServletExceptionAdvice"),
+                new Hook(STREAM, isMethod().and(named("failed")).and(takesArguments(Throwable.class)),
+                        PKG + "StreamFailedAdvice"),
+                new Hook(STREAM, isMethod().and(named("succeeded")).and(takesArguments(0)),
+                        PKG + "StreamSucceededAdvice"),
+                // Jetty 12.1 moved completeStream from HttpChannelState$HandlerInvoker (12.0) up into HttpChannelState
+                new Hook(CHANNEL, declaresMethod(completeStream), completeStream, PKG + "CompleteStreamAdvice"),
+                new Hook(CHANNEL + "$HandlerInvoker", declaresMethod(completeStream), completeStream,
+                        PKG + "InvokerCompleteStreamAdvice"));
+    }
+}

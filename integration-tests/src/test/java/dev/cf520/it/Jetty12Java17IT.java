@@ -1,0 +1,17 @@
+package dev.cf520.it;
+
+import java.util.List;
+
+/** Jetty 12.1 ee10 (the demo's executable jar, {@code --server jetty}) on Java 17. */
+class Jetty12Java17IT extends Jetty12Contract {
+    @Override
+    OriginProcess.Runtime runtime() {
+        return new OriginProcess.Runtime("jetty-12/java-17/fat-jar", OriginProcess.java17(), "11",
+                OriginProcess.Layout.FAT_JAR).server("jetty");
+    }
+
+    @Override
+    List<Catalog.Case> cases() {
+        return Catalog.of(Catalog.Container.JETTY12);
+    }
+}

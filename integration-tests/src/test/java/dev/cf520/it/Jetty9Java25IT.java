@@ -4,6 +4,6 @@ package dev.cf520.it;
 class Jetty9Java25IT extends Jetty9Java17IT {
     @Override
     OriginProcess.Runtime runtime() {
-        return Tomcat9Java17IT.javaxOrigin("jetty-9.4/java-25/class-path", Tomcat9Java25IT.jdk25(), "jetty-9.4", "jetty");
+        return javaxOrigin("jetty-9.4/java-25/class-path", jdk25(), "jetty-9.4", "jetty");
     }
 }

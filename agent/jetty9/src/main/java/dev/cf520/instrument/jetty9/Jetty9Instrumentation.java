@@ -22,16 +22,16 @@ import net.bytebuddy.matcher.ElementMatcher;
  * <ul>
  * <li>{@code HttpChannel.onRequest(MetaData.Request)}: the request line and headers are parsed; the
  *     exchange starts and is bound to the connection's EndPoint;</li>
- * <li>{@code ChannelEndPoint.flush(ByteBuffer...)}: every response byte as the socket takes it, after
- *     Jetty's HttpGenerator (chunking, header sanitising); the write is non-blocking and may be partial,
- *     so only the bytes it consumed are read;</li>
+ * <li>{@code ChannelEndPoint.flush(ByteBuffer...)} (and over TLS {@code SslConnection.DecryptedEndPoint.flush}):
+ *     every response byte as the socket (or the SSLEngine) takes it, after Jetty's HttpGenerator (chunking,
+ *     header sanitising); the write is non-blocking and may be partial, so only the bytes it consumed are read;</li>
  * <li>{@code HttpChannel.handleException(Throwable)}: a throwable left the servlet or the dispatch;</li>
  * <li>{@code HttpChannel.abort(Throwable)}: Jetty drops the connection (its own abort, or the peer gone);</li>
  * <li>{@code HttpChannel.onCompleted()}: the exchange is over, once, after its output was closed
  *     (the last write completed or failed), for sync and async requests alike.</li>
  * </ul>
  * Class names such as {@code HttpChannel} exist in Jetty 10-12 too (Jetty 12: an interface): every hook
- * is gated on the 9.x logging field ({@code LOG} of type {@code org.eclipse.jetty.util.log.Logger};
+ * is gated on the 9.x logging field (its own or its outer class's {@code LOG}, an {@code org.eclipse.jetty.util.log.Logger};
  * Jetty 10 moved to slf4j) and on the exact method the advice is inlined into.
  */
 public final class Jetty9Instrumentation implements ContainerInstrumentation {
@@ -62,13 +62,30 @@ public final class Jetty9Instrumentation implements ContainerInstrumentation {
                 new Hook("org.eclipse.jetty.io.ChannelEndPoint",
                         jetty9(flush).and(declaresField(named("_channel")
                                 .and(fieldType(named("java.nio.channels.SocketChannel"))))),
+                        flush, PKG + "FlushAdvice"),
+                // over TLS the connection's EndPoint is SslConnection's DecryptedEndPoint: its flush takes the
+                // plain response bytes into the SSLEngine (the raw ChannelEndPoint below sees only records)
+                new Hook("org.eclipse.jetty.io.ssl.SslConnection$DecryptedEndPoint",
+                        not(isInterface()).and(declaresMethod(flush)).and(nestedIn(JETTY9_LOG)),
                         flush, PKG + "FlushAdvice"));
+    }
+
+    /** Jetty 9 classes log through Jetty's own Log; Jetty 10 and later through slf4j. */
+    private static final ElementMatcher.Junction<TypeDescription> JETTY9_LOG =
+            declaresField(named("LOG").and(fieldType(named("org.eclipse.jetty.util.log.Logger"))));
+
+    private static ElementMatcher.Junction<TypeDescription> nestedIn(ElementMatcher<? super TypeDescription> outer) {
+        return new ElementMatcher.Junction.AbstractBase<TypeDescription>() {
+            @Override
+            public boolean matches(TypeDescription type) {
+                TypeDescription declaring = type.getDeclaringType();
+                return declaring != null && outer.matches(declaring);
+            }
+        };
     }
 
     /** A Jetty 9 class (its own Log, not slf4j) that declares the method the advice goes into. */
     private static ElementMatcher.Junction<TypeDescription> jetty9(ElementMatcher<? super MethodDescription> method) {
-        return not(isInterface())
-                .and(declaresField(named("LOG").and(fieldType(named("org.eclipse.jetty.util.log.Logger")))))
-                .and(declaresMethod(method));
+        return not(isInterface()).and(JETTY9_LOG).and(declaresMethod(method));
     }
 }

@@ -12,29 +12,121 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * How Jetty 9.4 exchanges end beyond the catalogue: the peer hanging up mid-body (Jetty's write fails, the
- * servlet's EofException aborts the channel), and a keep-alive connection carrying sync, async, async
- * timeout and error exchanges, each ending once at HttpChannel.onCompleted.
+ * Jetty 9.4 beyond the catalogue: the peer hanging up mid-body (Jetty's write fails, the servlet's
+ * EofException aborts the channel), a keep-alive connection carrying sync, async, async timeout and error
+ * exchanges, each ending once at HttpChannel.onCompleted, and HTTPS, where the connection's EndPoint is
+ * SslConnection's DecryptedEndPoint and the socket below only sees TLS records.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Jetty9BehaviourIT {
     private OtlpReceiver receiver;
     private OriginProcess origin;
 
+    private int tlsPort;
+
     @BeforeAll
     void start() throws Exception {
         receiver = new OtlpReceiver();
+        Map<String, String> settings = OriginProcess.testSettings(receiver);
+        settings.put("cf520.fixture.tls-keystore", selfSignedKeyStore().toString());
         origin = OriginProcess.start(JavaxContract.javaxOrigin("jetty-9.4/java-17/class-path", OriginProcess.java17(),
-                "jetty-9.4", "jetty"), true, OriginProcess.testSettings(receiver));
+                "jetty-9.4", "jetty"), true, settings);
+        for (long deadline = System.nanoTime() + 10_000_000_000L; tlsPort == 0 && System.nanoTime() < deadline; ) {
+            for (String line : origin.stdout()) {
+                Matcher m = TLS_LINE.matcher(line);
+                if (m.find()) {
+                    tlsPort = Integer.parseInt(m.group(1));
+                }
+            }
+            Thread.sleep(20);
+        }
+        assertTrue(tlsPort > 0, "the origin's TLS connector: " + origin.stdout());
+    }
+
+    private static final Pattern TLS_LINE = Pattern.compile("tls: https://127\\.0\\.0\\.1:(\\d+)");
+
+    /** A PKCS12 key store with a fresh self-signed key (password changeit), made by the JDK's keytool. */
+    private static Path selfSignedKeyStore() throws Exception {
+        Path dir = Files.createTempDirectory("cf520-tls");
+        Path store = dir.resolve("origin.p12");
+        Process keytool = new ProcessBuilder(OriginProcess.java17().resolve("bin/keytool").toString(), "-genkeypair",
+                "-alias", "origin", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
+                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, keytool.waitFor(), out);
+        store.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        return store;
+    }
+
+    /** Trusts any certificate: the test's own self-signed origin, on loopback. */
+    private static SSLSocketFactory trustingAll() throws Exception {
+        X509TrustManager any = new X509TrustManager() {
+            @Override
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            @Override
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        };
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, new TrustManager[] {any}, null);
+        return ctx.getSocketFactory();
+    }
+
+    @Test
+    void overTlsThePlainResponseBytesAreJudged() throws Exception {
+        List<String> paths = List.of("/hello", "/stream", "/download", "/fault/invalid-status", "/json");
+        List<String> rays = new ArrayList<>();
+        List<Integer> bodies = new ArrayList<>();
+        try (SSLSocket s = (SSLSocket) trustingAll().createSocket("127.0.0.1", tlsPort)) {
+            s.setSoTimeout(10_000);
+            for (String path : paths) {
+                String ray = CatalogContract.newRay();
+                rays.add(ray);
+                RawHttp.send(s.getOutputStream(), tlsPort, "GET", path, CatalogContract.edgeHeaders(ray));
+                RawHttp.Response r = RawHttp.read(s.getInputStream());
+                assertEquals("open", r.ending, path);
+                bodies.add(r.payloadBytes());
+            }
+        }
+        for (int i = 0; i < paths.size(); i++) {
+            Span span = receiver.awaitOneSpan(rays.get(i), Duration.ofSeconds(15));
+            assertEquals("https", string(span, "url.scheme"), paths.get(i));
+            assertEquals(tlsPort, integer(span, "server.port").intValue(), paths.get(i));
+            assertEquals(bodies.get(i).longValue(), integer(span, "http.response.body.size"), paths.get(i));
+            boolean invalid = paths.get(i).equals("/fault/invalid-status");
+            assertEquals(invalid ? 600L : 200L, integer(span, "http.response.status_code"), paths.get(i));
+            assertEquals(invalid ? "invalid_status" : null, string(span, "cf520.reason"), paths.get(i));
+        }
     }
 
     @AfterAll

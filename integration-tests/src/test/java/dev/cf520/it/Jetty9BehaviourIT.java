@@ -6,6 +6,7 @@ import static dev.cf520.it.OtlpReceiver.integer;
 import static dev.cf520.it.OtlpReceiver.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -160,6 +163,27 @@ class Jetty9BehaviourIT {
         assertTrue(sent >= 200_000 - 1024 && sent < 20_000_000, "body bytes the socket took before the reset: " + sent);
         Thread.sleep(100);
         assertTrue(origin.stderr().stream().noneMatch(l -> l.contains(ray)), "no 520-risk line for a client abort");
+    }
+
+    @Test
+    void aSlowServletIsOneSlowResponseWithOneWatchdogLine() throws Exception {
+        String ray = CatalogContract.newRay();
+        CompletableFuture<RawHttp.Response> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return RawHttp.get(origin.port(), "/fault/slow?seconds=4", CatalogContract.edgeHeaders(ray), 10_000);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // the edge read timeout of the test settings is 2 s: the watchdog flags the exchange while it runs
+        assertNotNull(origin.awaitStderr(l -> l.contains("520-risk ray=" + ray + " reason=slow_response"),
+                Duration.ofSeconds(10)), "watchdog line");
+        Catalog.complete(200).accept(answer.get(30, TimeUnit.SECONDS));
+        Span span = receiver.awaitOneSpan(ray, Duration.ofSeconds(15));
+        assertEquals("slow_response", string(span, "cf520.reason"));
+        assertEquals(524L, integer(span, "cf520.predicted_status"));
+        assertEquals(200L, integer(span, "http.response.status_code"));
+        assertEquals(1, origin.stderr().stream().filter(l -> l.contains(ray)).count(), "one line, not a second at the end");
     }
 
     @Test

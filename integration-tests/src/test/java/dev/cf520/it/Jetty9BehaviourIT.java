@@ -53,6 +53,7 @@ class Jetty9BehaviourIT {
         receiver = new OtlpReceiver();
         Map<String, String> settings = OriginProcess.testSettings(receiver);
         settings.put("cf520.fixture.tls-keystore", selfSignedKeyStore().toString());
+        settings.put("cf520.fixture.output-buffer", "256");
         origin = OriginProcess.start(JavaxContract.javaxOrigin("jetty-9.4/java-17/class-path", OriginProcess.java17(),
                 "jetty-9.4", "jetty"), true, settings);
         for (long deadline = System.nanoTime() + 10_000_000_000L; tlsPort == 0 && System.nanoTime() < deadline; ) {
@@ -184,6 +185,23 @@ class Jetty9BehaviourIT {
         assertEquals(524L, integer(span, "cf520.predicted_status"));
         assertEquals(200L, integer(span, "http.response.status_code"));
         assertEquals(1, origin.stderr().stream().filter(l -> l.contains(ray)).count(), "one line, not a second at the end");
+    }
+
+    @Test
+    void aCommittedBodyShortOfItsLengthIsAbortedByJettyNotByThePeer() throws Exception {
+        // with a 256-byte response buffer the 412 bytes commit the response before the servlet returns; Jetty
+        // then finds less content than the Content-Length and aborts with its own "insufficient content written"
+        String ray = CatalogContract.newRay();
+        RawHttp.Response r = RawHttp.get(origin.port(), "/fault/truncated-body", CatalogContract.edgeHeaders(ray), 5000);
+        assertEquals(200, r.status());
+        assertEquals("10000", r.header("content-length"));
+        assertEquals(412, r.bodyBytes());
+        assertEquals("closed", r.ending, "Jetty closed the connection");
+        Span span = receiver.awaitOneSpan(ray, Duration.ofSeconds(15));
+        assertFalse(has(span, "cf520.client_abort"), "Jetty's own abort, with the peer still there");
+        assertEquals(List.of("exception_after_commit", "truncated_body"), OtlpReceiver.stringArray(span, "cf520.reasons"));
+        assertFalse(has(span, "cf520.cause"), "no exception: Jetty aborted for the missing bytes");
+        assertEquals(412L, integer(span, "http.response.body.size"));
     }
 
     @Test

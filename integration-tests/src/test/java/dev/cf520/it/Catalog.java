@@ -125,6 +125,10 @@ final class Catalog {
                 return List.of();
             case JETTY12:
                 return jetty12Differences();
+            case TOMCAT9:
+                return tomcat9Differences();
+            case JETTY9:
+                return jetty9Differences();
             default:
                 throw new IllegalArgumentException("no catalogue for " + container + " yet");
         }
@@ -158,6 +162,48 @@ final class Catalog {
                                     assertEquals(null, r.header("content-length"));
                                     assertEquals(5, r.payloadBytes());
                                 }));
+    }
+
+    /**
+     * Tomcat 9.0 (javax) puts every shared case on the wire as Tomcat 10.1/11 does: the connector code
+     * below the servlet API (Http11OutputBuffer, IdentityOutputFilter, the header value sanitising,
+     * sendfile for static files over 48 KiB, closing the connection on a VirtualMachineError) is the same
+     * code in the three lines, only the servlet API package differs.
+     */
+    private static List<Case> tomcat9Differences() {
+        return List.of();
+    }
+
+    /** Jetty 9.4 (javax): what its HttpChannel and HttpGenerator put on the wire where Tomcat differs. */
+    private static List<Case> jetty9Differences() {
+        return List.of(
+                new Case("/fault/no-response", List.of(), 500, null, null, complete(500),
+                        "Jetty's HttpChannel.handle catches every Throwable, Errors included, and hands it to"
+                                + " handleException: nothing was committed, so the ErrorHandler answers a clean 500",
+                        "java.lang.OutOfMemoryError"),
+                keptOffTheWire("/fault/truncated-body", 500,
+                        "the 412 bytes still sit in HttpOutput's 32 KiB aggregate buffer when the servlet returns:"
+                                + " HttpChannel's COMPLETE step sees less content than the Content-Length on an"
+                                + " uncommitted response and sends a 500 \"insufficient content written\" instead",
+                        complete(500)),
+                risk("/fault/content-length-mismatch", List.of("content_length_mismatch"), 200, 502, null, r -> {
+                    // Jetty 9.4's HttpOutput hands the whole write over as the last content once the declared
+                    // length is reached, and HttpGenerator never compares content with the Content-Length it wrote
+                    assertEquals("10", r.header("content-length"));
+                    assertEquals(100, r.bodyBytes(), "100 bytes after a declared 10");
+                }),
+                risk("/fault/control-char-header", List.of("invalid_header"), 200, 520, null, r -> {
+                    // HttpGenerator.putSanitisedValue replaces only CR, LF and chars above 0xFF: the 0x01 goes out
+                    assertTrue(r.head().contains("\r\nX-Demo-Ctl: a\u0001b\r\n"), r.head());
+                }),
+                keptOffTheWire("/fault/conflicting-framing", 200,
+                        "Jetty's HttpGenerator takes the application's Transfer-Encoding: chunked as a hint to chunk"
+                                + " and writes no Content-Length with it: the framing on the wire is consistent", r -> {
+                            complete(200).accept(r);
+                            assertEquals("chunked", r.header("transfer-encoding"));
+                            assertEquals(null, r.header("content-length"));
+                            assertEquals(5, r.payloadBytes());
+                        }));
     }
 
     /** The cases as Tomcat 10.1/11 puts them on the wire; a container that differs says so in {@link #differences}. */

@@ -99,7 +99,9 @@ final class SpanWriter {
             a.put(HTTP_RESPONSE_STATUS_CODE, x.status());
         }
         if (x.response() != null && x.response().finalHead() != null) {
-            a.put(HTTP_RESPONSE_BODY_SIZE, x.response().payloadBytes());
+            // bytes transferred after the header block (the semantic conventions' definition): a body
+            // written past its declared Content-Length counts in full, as the edge received it
+            a.put(HTTP_RESPONSE_BODY_SIZE, x.response().payloadBytes() + x.response().excessBytes());
         }
         String errorType = errorType(x, risks);
         if (errorType != null) {

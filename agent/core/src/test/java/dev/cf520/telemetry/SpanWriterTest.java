@@ -131,6 +131,15 @@ class SpanWriterTest {
     }
 
     @Test
+    void bodySizeCountsBytesWrittenPastTheDeclaredLength() {
+        Exchange x = exchange("GET");
+        ExchangeTestAccess.send(x, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello, and 15 more");
+        SpanData span = write(x);
+        assertEquals(18L, span.getAttributes().get(AttributeKey.longKey("http.response.body.size")));
+        assertEquals("content_length_mismatch", span.getAttributes().get(AttributeKey.stringKey("cf520.reason")));
+    }
+
+    @Test
     void riskyExchangeCarriesRiskAttributesEventAndErrorStatus() {
         Exchange x = exchange("GET");
         truncatedResponse(x);

@@ -10,8 +10,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
- * Tomcat 10.1 and 11 (jakarta), HTTP/1.1 over NIO and NIO2. Hooked below the servlet layer, at the
- * points where Tomcat itself decides what reaches the socket:
+ * Tomcat 9 (javax), 10.1 and 11 (jakarta), HTTP/1.1 over NIO and NIO2. Hooked below the servlet layer, at the
+ * points where Tomcat itself decides what reaches the socket (the same classes, fields and signatures in the
+ * three lines: TomcatInstrumentationTest inlines every advice into each line's jars):
  * <ul>
  * <li>{@code CoyoteAdapter.service}: an exchange starts (request parsed) or a throwable escapes it;</li>
  * <li>{@code Http11OutputBuffer.commit/writeHeaders}: the header block is about to be written, on which connection;</li>

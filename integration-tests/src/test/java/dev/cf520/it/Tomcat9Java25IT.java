@@ -1,0 +1,9 @@
+package dev.cf520.it;
+
+/** The {@link Tomcat9Java17IT} runtime and catalogue on Java 25. */
+class Tomcat9Java25IT extends Tomcat9Java17IT {
+    @Override
+    OriginProcess.Runtime runtime() {
+        return javaxOrigin("tomcat-9/java-25/class-path", jdk25(), "tomcat-9", "tomcat");
+    }
+}

@@ -71,8 +71,10 @@ final class UndertowDemoServer implements DemoServer {
                 .setDeploymentName("cf520-demo")
                 .setServletStackTraces(ServletStackTraces.NONE) // the default shows stack traces to local clients
                 .setResourceManager(new PathResourceManager(staticDir))
-                .addServlet(Servlets.servlet("demo", DemoServlet.class).addMapping("/*").setAsyncSupported(true))
-                .addServlet(Servlets.servlet("static", DefaultServlet.class).addMapping("/static/*"));
+                // loaded at start, as Tomcat does, rather than on the first request
+                .addServlet(Servlets.servlet("demo", DemoServlet.class).addMapping("/*").setAsyncSupported(true)
+                        .setLoadOnStartup(1))
+                .addServlet(Servlets.servlet("static", DefaultServlet.class).addMapping("/static/*").setLoadOnStartup(1));
         DeploymentManager manager = Servlets.defaultContainer().addDeployment(deployment);
         manager.deploy();
         return manager.start();

@@ -3,9 +3,14 @@ package dev.cf520.it;
 import static dev.cf520.it.Catalog.complete;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.opentelemetry.proto.trace.v1.Span;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Undertow 2.3 without a servlet layer: the demo's {@code --server undertow-handler}, a plain
@@ -48,5 +53,19 @@ class UndertowHandlerIT extends CatalogContract {
                             assertEquals(1000, r.bodyBytes());
                             assertFalse(r.ending.equals("timeout"), "the origin closed the connection");
                         }));
+    }
+
+    @Test
+    void anAbsoluteFormRequestTargetIsRecordedByItsPath() throws Exception {
+        String ray = newRay();
+        try (Socket s = new Socket("127.0.0.1", origin.port())) {
+            s.setSoTimeout(5000);
+            RawHttp.send(s.getOutputStream(), origin.port(), "GET", "http://127.0.0.1:" + origin.port() + "/hello",
+                    edgeHeaders(ray));
+            assertEquals(200, RawHttp.read(s.getInputStream()).status());
+        }
+        Span span = receiver.awaitOneSpan(ray, Duration.ofSeconds(15));
+        assertEquals("/hello", OtlpReceiver.string(span, "url.path"));
+        assertNull(OtlpReceiver.bool(span, "cf520.risk"));
     }
 }

@@ -35,8 +35,10 @@ public final class RootHandlerAdvice {
         }
         // stream 1 of an h2c upgrade (same request headers, Upgrade included) has no protocol until the upgrade's handler sets it
         String protocol = c instanceof Http2ServerConnection ? "HTTP/2.0" : String.valueOf(exchange.getProtocol());
-        Exchange x = Exchanges.begin(exchange, exchange.getRequestMethod().toString(), exchange.getRequestURI(),
-                protocol, exchange.getRequestScheme());
+        // an absolute-form request target (GET http://host/path) keeps scheme and host in the request URI
+        String path = exchange.isHostIncludedInRequestURI() ? exchange.getRequestPath() : exchange.getRequestURI();
+        Exchange x = Exchanges.begin(exchange, exchange.getRequestMethod().toString(), path, protocol,
+                exchange.getRequestScheme());
         if (x == null) {
             return;
         }

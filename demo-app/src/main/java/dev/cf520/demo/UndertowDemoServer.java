@@ -12,14 +12,18 @@ import io.undertow.servlet.api.DeploymentManager;
 import io.undertow.servlet.api.ServletStackTraces;
 import io.undertow.servlet.handlers.DefaultServlet;
 import io.undertow.util.Headers;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The demo on embedded Undertow 2.3, HTTP/1.1 with h2c upgrade. {@code --server undertow}: a servlet deployment with
@@ -32,6 +36,9 @@ final class UndertowDemoServer implements DemoServer {
     /** Undertow and XNIO log through jboss-logging, here to java.util.logging; held strongly (see TomcatDemoServer). */
     private static final Logger[] QUIET = {Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"),
         Logger.getLogger("org.jboss")};
+
+    /** System property: a PKCS12 key store (password changeit); when set, an HTTPS listener is added on a free port. */
+    static final String HTTPS_KEYSTORE = "cf520.demo.https-keystore";
 
     static final String PLAIN_HELLO = "hello from a plain Undertow HttpHandler\n";
 
@@ -49,14 +56,41 @@ final class UndertowDemoServer implements DemoServer {
         for (Logger l : QUIET) {
             l.setLevel(Level.WARNING); // no "XNIO version" and the like at INFO
         }
-        undertow = Undertow.builder()
+        Undertow.Builder builder = Undertow.builder();
+        String keystore = System.getProperty(HTTPS_KEYSTORE);
+        if (keystore != null) {
+            builder.addHttpsListener(0, host, tls(keystore)); // the second listener; its port is printed on a line of its own
+        }
+        undertow = builder
                 .addHttpListener(port, host)
                 // HTTP/2 over cleartext for clients that ask (Upgrade: h2c): cf520 records such exchanges unjudged
                 .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
                 .setHandler(servlets ? servletDeployment() : new BlockingHandler(UndertowDemoServer::plainHandler))
                 .build();
         undertow.start();
-        return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        int plainPort = -1;
+        for (Undertow.ListenerInfo l : undertow.getListenerInfo()) {
+            int p = ((InetSocketAddress) l.getAddress()).getPort();
+            if (l.getProtcol().equals("https")) {
+                System.out.println("cf520 demo origin also on https://" + host + ":" + p);
+            } else {
+                plainPort = p;
+            }
+        }
+        return plainPort;
+    }
+
+    /** A PKCS12 key store (password {@code changeit}) for the HTTPS listener. */
+    private static SSLContext tls(String keystore) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(Path.of(keystore))) {
+            ks.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, "changeit".toCharArray());
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
     }
 
     private static HttpHandler servletDeployment() throws Exception {

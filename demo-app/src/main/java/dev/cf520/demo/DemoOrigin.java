@@ -78,6 +78,10 @@ public final class DemoOrigin {
             case "jetty":
             case "jetty-handler":
                 return new JettyDemoServer(name.equals("jetty-handler"));
+            case "undertow":
+                return new UndertowDemoServer(true);
+            case "undertow-handler":
+                return new UndertowDemoServer(false);
             default:
                 System.err.println("unknown --server " + name + ": tomcat, jetty or undertow");
                 System.exit(2);

@@ -129,6 +129,8 @@ final class Catalog {
                 return tomcat9Differences();
             case JETTY9:
                 return jetty9Differences();
+            case UNDERTOW:
+                return undertowDifferences();
             default:
                 throw new IllegalArgumentException("no catalogue for " + container + " yet");
         }
@@ -199,6 +201,44 @@ final class Catalog {
                 keptOffTheWire("/fault/conflicting-framing", 200,
                         "Jetty's HttpGenerator takes the application's Transfer-Encoding: chunked as a hint to chunk"
                                 + " and writes no Content-Length with it: the framing on the wire is consistent", r -> {
+                            complete(200).accept(r);
+                            assertEquals("chunked", r.header("transfer-encoding"));
+                            assertEquals(null, r.header("content-length"));
+                            assertEquals(5, r.payloadBytes());
+                        }));
+    }
+
+    /**
+     * Undertow 2.3 (servlet deployment, DefaultServlet for /static, which also sends its files with
+     * FileChannel.transferTo): where its source makes the wire differ from Tomcat's.
+     */
+    private static List<Case> undertowDifferences() {
+        return List.of(
+                new Case("/fault/no-response", List.of(), 500, null, null, complete(500),
+                        "ServletInitialHandler.handleFirstRequest catches every Throwable, Errors included; with nothing"
+                                + " committed it resets the response and sends a clean 500 (Tomcat rethrows an Error and"
+                                + " drops the connection)", "java.lang.OutOfMemoryError"),
+                new Case("/fault/exception-after-commit", List.of(), 200, null, null, r -> {
+                    complete(200).accept(r);
+                    assertEquals("chunked", r.header("transfer-encoding"));
+                    assertEquals(1000, r.payloadBytes());
+                }, "ServletInitialHandler catches the StackOverflowError and logs it (LoggingExceptionHandler); the"
+                        + " response being committed, its finally block calls responseDone(), which closes the output"
+                        + " stream normally and writes the last chunk: the edge gets a complete, short 200",
+                        "java.lang.StackOverflowError"),
+                keptOffTheWire("/fault/content-length-mismatch", 200,
+                        "ServletOutputStreamImpl caps every write at the declared Content-Length (remainingContentLength)"
+                                + " and the fixed-length conduit takes no byte past it", r -> {
+                            complete(200).accept(r);
+                            assertEquals(10, r.bodyBytes());
+                        }),
+                new Case("/fault/control-char-header", List.of("invalid_header"), 200, 520, null,
+                        r -> assertTrue(r.head().contains("\r\nX-Demo-Ctl: a\u0001b\r\n"), r.head()),
+                        "HttpResponseConduit.writeString replaces only CR and LF in header values with a space;"
+                                + " other control bytes go out as they are", null),
+                keptOffTheWire("/fault/conflicting-framing", 200,
+                        "HttpTransferEncoding.createSinkConduit drops Content-Length when the response carries a"
+                                + " Transfer-Encoding (RFC 9112: the coding wins) and chunks the body itself", r -> {
                             complete(200).accept(r);
                             assertEquals("chunked", r.header("transfer-encoding"));
                             assertEquals(null, r.header("content-length"));

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.TestInstance;
 /** How exchanges end and what they carry beyond the catalogue: aborts, keep-alive, async, time, metrics, context. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExchangeBehaviourIT {
-    private OtlpReceiver receiver;
-    private OriginProcess origin;
+    protected OtlpReceiver receiver;
+    protected OriginProcess origin;
 
     @BeforeAll
     void start() throws Exception {
@@ -47,7 +47,7 @@ class ExchangeBehaviourIT {
         return new String[] {"/fault/truncated-body", "truncated_body"};
     }
 
-    /** Tomcat 11 here; a container's subclass runs the same behaviours on its own runtime. */
+    /** Tomcat 11 on Java 17; a container's subclass runs the same behaviours on its own origin. */
     OriginProcess.Runtime runtime() {
         return new OriginProcess.Runtime("tomcat-11/java-17/fat-jar", OriginProcess.java17(), "11",
                 OriginProcess.Layout.FAT_JAR);

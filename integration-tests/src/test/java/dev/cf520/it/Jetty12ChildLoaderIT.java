@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * Jetty 12 and the thin demo jar in a child class loader (target/containers/jetty-12), as in an
  * application launcher: the advice is inlined into Jetty classes the agent's own loader cannot see.
  */
-class Jetty12ChildLoaderIT extends Jetty12Contract {
+class Jetty12ChildLoaderIT extends CatalogContract {
     @Override
     OriginProcess.Runtime runtime() {
         return new OriginProcess.Runtime("jetty-12/java-17/child-loader", OriginProcess.java17(), "11",

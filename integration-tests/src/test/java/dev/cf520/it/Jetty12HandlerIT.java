@@ -10,7 +10,7 @@ import java.util.List;
  * JettyHandlerDemo) on Java 17: cf520's hooks sit in Jetty's core (HttpChannelState, the HTTP/1
  * stream, the EndPoint), so a plain {@code org.eclipse.jetty.server.Handler} is covered too.
  */
-class Jetty12HandlerIT extends Jetty12Contract {
+class Jetty12HandlerIT extends CatalogContract {
     @Override
     OriginProcess.Runtime runtime() {
         return new OriginProcess.Runtime("jetty-12-handler/java-17/fat-jar", OriginProcess.java17(), "11",

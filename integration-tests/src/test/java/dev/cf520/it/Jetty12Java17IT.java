@@ -3,7 +3,7 @@ package dev.cf520.it;
 import java.util.List;
 
 /** Jetty 12.1 ee10 (the demo's executable jar, {@code --server jetty}) on Java 17. */
-class Jetty12Java17IT extends Jetty12Contract {
+class Jetty12Java17IT extends CatalogContract {
     @Override
     OriginProcess.Runtime runtime() {
         return new OriginProcess.Runtime("jetty-12/java-17/fat-jar", OriginProcess.java17(), "11",

@@ -4,6 +4,6 @@ package dev.cf520.it;
 class Jetty9Java25IT extends Jetty9Java17IT {
     @Override
     OriginProcess.Runtime runtime() {
-        return javaxOrigin("jetty-9.4/java-25/class-path", jdk25(), "jetty-9.4", "jetty");
+        return javaxOrigin("jetty-9.4/java-25/class-path", OriginProcess.java25OrSkip(), "jetty-9.4", "jetty");
     }
 }

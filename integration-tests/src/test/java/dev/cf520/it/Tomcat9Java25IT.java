@@ -4,6 +4,6 @@ package dev.cf520.it;
 class Tomcat9Java25IT extends Tomcat9Java17IT {
     @Override
     OriginProcess.Runtime runtime() {
-        return javaxOrigin("tomcat-9/java-25/class-path", jdk25(), "tomcat-9", "tomcat");
+        return javaxOrigin("tomcat-9/java-25/class-path", OriginProcess.java25OrSkip(), "tomcat-9", "tomcat");
     }
 }

@@ -84,7 +84,7 @@ final class Catalog {
 
     /** Every container the catalogue runs against. */
     enum Container {
-        TOMCAT, TOMCAT9, JETTY12, JETTY9, UNDERTOW
+        TOMCAT, TOMCAT9, JETTY12, JETTY9, UNDERTOW, BOOT4_TOMCAT, BOOT3_UNDERTOW
     }
 
     /**
@@ -123,9 +123,23 @@ final class Catalog {
         switch (container) {
             case TOMCAT:
                 return List.of();
+            case BOOT4_TOMCAT:
+                return boot4TomcatDifferences();
+            case BOOT3_UNDERTOW:
+                return boot3UndertowDifferences();
             default:
                 throw new IllegalArgumentException("no catalogue for " + container + " yet");
         }
+    }
+
+    /** Spring Boot 4 on its Tomcat 11 (fixtures/boot4-tomcat). */
+    private static List<Case> boot4TomcatDifferences() {
+        return List.of();
+    }
+
+    /** Spring Boot 3 on its Undertow 2.3 (fixtures/boot3-undertow). */
+    private static List<Case> boot3UndertowDifferences() {
+        return List.of();
     }
 
     /** The cases as Tomcat 10.1/11 puts them on the wire; a container that differs says so in {@link #differences}. */

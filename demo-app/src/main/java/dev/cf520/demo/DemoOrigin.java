@@ -75,6 +75,10 @@ public final class DemoOrigin {
         switch (name) {
             case "tomcat":
                 return new TomcatDemoServer();
+            case "undertow":
+                return new UndertowDemoServer(true);
+            case "undertow-handler":
+                return new UndertowDemoServer(false);
             default:
                 System.err.println("unknown --server " + name + ": tomcat, jetty or undertow");
                 System.exit(2);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -123,6 +124,8 @@ final class Catalog {
         switch (container) {
             case TOMCAT:
                 return List.of();
+            case UNDERTOW:
+                return undertowDifferences();
             case BOOT4_TOMCAT:
                 return boot4TomcatDifferences();
             case BOOT3_UNDERTOW:
@@ -130,6 +133,44 @@ final class Catalog {
             default:
                 throw new IllegalArgumentException("no catalogue for " + container + " yet");
         }
+    }
+
+    /**
+     * Undertow 2.3 (servlet deployment, DefaultServlet for /static, which also sends its files with
+     * FileChannel.transferTo): where its source makes the wire differ from Tomcat's.
+     */
+    private static List<Case> undertowDifferences() {
+        return List.of(
+                new Case("/fault/no-response", List.of(), 500, null, null, complete(500),
+                        "ServletInitialHandler.handleFirstRequest catches every Throwable, Errors included; with nothing"
+                                + " committed it resets the response and sends a clean 500 (Tomcat rethrows an Error and"
+                                + " drops the connection)", "java.lang.OutOfMemoryError"),
+                new Case("/fault/exception-after-commit", List.of(), 200, null, null, r -> {
+                    complete(200).accept(r);
+                    assertEquals("chunked", r.header("transfer-encoding"));
+                    assertEquals(1000, r.payloadBytes());
+                }, "ServletInitialHandler catches the StackOverflowError and logs it (LoggingExceptionHandler); the"
+                        + " response being committed, its finally block calls responseDone(), which closes the output"
+                        + " stream normally and writes the last chunk: the edge gets a complete, short 200",
+                        "java.lang.StackOverflowError"),
+                keptOffTheWire("/fault/content-length-mismatch", 200,
+                        "ServletOutputStreamImpl caps every write at the declared Content-Length (remainingContentLength)"
+                                + " and the fixed-length conduit takes no byte past it", r -> {
+                            complete(200).accept(r);
+                            assertEquals(10, r.bodyBytes());
+                        }),
+                new Case("/fault/control-char-header", List.of("invalid_header"), 200, 520, null,
+                        r -> assertTrue(r.head().contains("\r\nX-Demo-Ctl: a\u0001b\r\n"), r.head()),
+                        "HttpResponseConduit.writeString replaces only CR and LF in header values with a space;"
+                                + " other control bytes go out as they are", null),
+                keptOffTheWire("/fault/conflicting-framing", 200,
+                        "HttpTransferEncoding.createSinkConduit drops Content-Length when the response carries a"
+                                + " Transfer-Encoding (RFC 9112: the coding wins) and chunks the body itself", r -> {
+                            complete(200).accept(r);
+                            assertEquals("chunked", r.header("transfer-encoding"));
+                            assertEquals(null, r.header("content-length"));
+                            assertEquals(5, r.payloadBytes());
+                        }));
     }
 
     /**
@@ -146,14 +187,30 @@ final class Catalog {
                 bootStaticResource());
     }
 
-    /** Spring Boot 3 on its Undertow 2.3 (fixtures/boot3-undertow). */
+    /**
+     * Spring Boot 3 on its Undertow 2.3 (fixtures/boot3-undertow): Undertow's own differences, with Boot's layer
+     * over them (a later case for the same path wins in {@link #of}).
+     */
     private static List<Case> boot3UndertowDifferences() {
-        return List.of(
+        List<Case> cases = new ArrayList<>(undertowDifferences());
+        cases.addAll(List.of(
                 bootErrorPage("/unavailable", 503, null, "/unavailable"),
                 bootErrorPage("/error-before-commit", 500, "java.lang.IllegalStateException", "/error-before-commit"),
-                bootErrorPage("/async-timeout", 500, null, "/async-timeout"),
+                // Undertow dispatches the error to the error page as a forward of the failing dispatch target
                 bootErrorPage("/async-error", 500, "java.lang.IllegalStateException", "/error-before-commit"),
-                bootStaticResource());
+                new Case("/async-timeout", List.of(), 500, null, null, r -> {
+                    complete(500).accept(r);
+                    assertEquals("close", r.header("connection"), r.head());
+                    assertEquals(null, r.header("transfer-encoding"), r.head());
+                    assertEquals(null, r.header("content-length"), r.head());
+                    assertEquals("closed", r.ending, "the body ends where the origin closes the connection");
+                    assertTrue(new String(r.bytes, StandardCharsets.UTF_8).endsWith("\"path\":\"/async-timeout\"}"),
+                            "Boot's error JSON, whole");
+                }, "AsyncContextImpl's timeout task marks the exchange non-persistent (Connection: close) before its"
+                        + " sendError(500) reaches Boot's error page; with neither Content-Length nor chunking, Undertow"
+                        + " delimits the JSON body by closing the connection, which HTTP/1.1 allows (RFC 9112 6.3)", null),
+                bootStaticResource()));
+        return cases;
     }
 
     /**
@@ -169,7 +226,7 @@ final class Catalog {
             complete(status).accept(r);
             assertEquals("application/json", r.header("content-type"), r.head());
             assertEquals("chunked", r.header("transfer-encoding"), r.head());
-            String body = new String(r.bytes, r.headEnd, r.bytes.length - r.headEnd, java.nio.charset.StandardCharsets.UTF_8);
+            String body = new String(r.bytes, r.headEnd, r.bytes.length - r.headEnd, StandardCharsets.UTF_8);
             assertTrue(body.contains("\"status\":" + status + ",") && body.contains("\"path\":\"" + errorPath + "\""),
                     "Boot's error JSON: " + body);
         }, "Boot's error page (BasicErrorController JSON, chunked) answers in place of the container's error report",

@@ -128,6 +128,20 @@ final class OriginProcess implements AutoCloseable {
         return null;
     }
 
+    /**
+     * {@link #java25()}, or a skipped test when there is none; a failure instead when CI asks for Java 25
+     * ({@code cf520.require-java25} or {@code CF520_REQUIRE_JAVA25=true}).
+     */
+    static Path java25OrSkip() {
+        Path jdk = java25();
+        if (Boolean.getBoolean("cf520.require-java25") || "true".equals(System.getenv("CF520_REQUIRE_JAVA25"))) {
+            org.junit.jupiter.api.Assertions.assertNotNull(jdk, "CF520_REQUIRE_JAVA25 is set but no JDK 25 was found (set JAVA25_HOME)");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(jdk != null,
+                "no JDK 25 found (set JAVA25_HOME); the Java 25 run is skipped here, CI requires it");
+        return jdk;
+    }
+
     static Path agentJar() {
         return existing("cf520.agent.jar", "../agent/target/cf520-agent.jar");
     }

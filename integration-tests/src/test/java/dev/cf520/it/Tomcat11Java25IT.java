@@ -1,18 +1,10 @@
 package dev.cf520.it;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.nio.file.Path;
-
 /** Tomcat 11 from the demo's executable jar on Java 25 (the agent is built with 17). */
 class Tomcat11Java25IT extends CatalogContract {
     @Override
     OriginProcess.Runtime runtime() {
-        Path jdk = OriginProcess.java25();
-        if (Boolean.getBoolean("cf520.require-java25") || "true".equals(System.getenv("CF520_REQUIRE_JAVA25"))) {
-            org.junit.jupiter.api.Assertions.assertNotNull(jdk, "CF520_REQUIRE_JAVA25 is set but no JDK 25 was found (set JAVA25_HOME)");
-        }
-        assumeTrue(jdk != null, "no JDK 25 found (set JAVA25_HOME); the Java 25 run is skipped here, CI requires it");
-        return new OriginProcess.Runtime("tomcat-11/java-25/fat-jar", jdk, "11", OriginProcess.Layout.FAT_JAR);
+        return new OriginProcess.Runtime("tomcat-11/java-25/fat-jar", OriginProcess.java25OrSkip(), "11",
+                OriginProcess.Layout.FAT_JAR);
     }
 }

@@ -78,6 +78,17 @@ public final class Exchanges {
         }
     }
 
+    /**
+     * {@link #failed} for a container that learns of a failure only at the connection (Undertow: a
+     * socket write that threw), for the exchange bound to it; nothing when none is.
+     */
+    public static void failedOnConnection(Object connection, boolean responseAborted, Throwable cause) {
+        Exchange x = BY_CONNECTION.get(connection);
+        if (x != null) {
+            x.failed(responseAborted, cause);
+        }
+    }
+
     public static void escaped(Object exchangeKey, Throwable t) {
         Exchange x = BY_EXCHANGE.get(exchangeKey);
         if (x != null) {

@@ -143,6 +143,25 @@ class ExchangesTest {
     }
 
     @Test
+    void failureSeenAtTheConnectionReachesItsExchangeOnly() {
+        Object key = new Object();
+        Object conn = new Object();
+        Exchange x = Exchanges.begin(key, "GET", "/gone", "HTTP/1.1", "http");
+        Exchanges.failedOnConnection(conn, false, new java.io.IOException("not bound yet"));
+        assertFalse(x.clientAbort());
+        Exchanges.bindConnection(key, conn);
+        send(conn, "HTTP/1.1 200 \r\nContent-Length: 10000\r\n\r\n" + "a".repeat(412));
+        Exchanges.failedOnConnection(new Object(), false, new java.io.IOException("another connection"));
+        assertFalse(x.clientAbort());
+        Exchanges.failedOnConnection(conn, false, new java.io.IOException("Broken pipe"));
+        Exchanges.end(key);
+        assertTrue(x.clientAbort());
+        assertEquals(List.of(), SINK.endedFor(x).get(0).risks, "a peer that went away is not an origin fault");
+        Exchanges.failedOnConnection(conn, true, new IllegalStateException("after the end"));
+        assertFalse(x.originAborted());
+    }
+
+    @Test
     void escapedThrowableIsRecorded() {
         Object key = new Object();
         Exchange x = Exchanges.begin(key, "GET", "/oom", "HTTP/1.1", "http");

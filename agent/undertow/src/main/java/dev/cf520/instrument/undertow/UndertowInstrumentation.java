@@ -1,0 +1,72 @@
+package dev.cf520.instrument.undertow;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresField;
+import static net.bytebuddy.matcher.ElementMatchers.isMethod;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import dev.cf520.agent.ContainerInstrumentation;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.List;
+
+/**
+ * Undertow 2.x (2.3 tested; plain HttpHandlers and servlet deployments alike), HTTP/1.1 over XNIO NIO,
+ * cleartext or TLS. Hooked below the servlet layer:
+ * <ul>
+ * <li>{@code Connectors.executeRootHandler}: a parsed request reaches the root handler (begin, bind);</li>
+ * <li>{@code NioSocketConduit.write/transferFrom} (XNIO) and {@code SslConduit.doWrap}: the bytes that reach
+ *     the socket, after Undertow's header encoding and chunking; only what a non-blocking write consumed;</li>
+ * <li>{@code UndertowLogger_$logger.undertowRequestFailed}, {@code ServletHandler.handleRequest},
+ *     {@code LoggingExceptionHandler.handleThrowable}: a throwable from a handler, servlet or filter;</li>
+ * <li>{@code HttpServerExchange.invokeExchangeCompleteListeners}: the exchange is over, once, after its last byte;
+ *     a response cut short after a throwable is Undertow's own abort (it truncates the conduit, dropping the connection).</li>
+ * </ul>
+ */
+public final class UndertowInstrumentation implements ContainerInstrumentation {
+    private static final String PKG = "dev.cf520.instrument.undertow.";
+    private static final String EXCHANGE = "io.undertow.server.HttpServerExchange";
+    private static final String NIO_CONDUIT = "org.xnio.nio.NioSocketConduit";
+
+    @Override
+    public String name() {
+        return "undertow";
+    }
+
+    @Override
+    public List<Hook> hooks() {
+        return List.of(
+                new Hook("io.undertow.server.Connectors",
+                        isMethod().and(named("executeRootHandler")).and(takesArguments(2))
+                                .and(takesArgument(1, named(EXCHANGE))),
+                        PKG + "RootHandlerAdvice"),
+                new Hook(EXCHANGE,
+                        isMethod().and(named("invokeExchangeCompleteListeners")).and(takesArguments(0)),
+                        PKG + "CompleteAdvice"),
+                new Hook(NIO_CONDUIT, declaresField(named("connection")),
+                        isMethod().and(named("write")).and(takesArguments(1)).and(takesArgument(0, ByteBuffer.class)),
+                        PKG + "SocketWriteAdvice"),
+                new Hook(NIO_CONDUIT, declaresField(named("connection")),
+                        isMethod().and(named("write")).and(takesArguments(3)).and(takesArgument(0, ByteBuffer[].class)),
+                        PKG + "GatherWriteAdvice"),
+                new Hook(NIO_CONDUIT, declaresField(named("connection")),
+                        isMethod().and(named("transferFrom")).and(takesArguments(3))
+                                .and(takesArgument(0, FileChannel.class)),
+                        PKG + "FileTransferAdvice"),
+                new Hook("io.undertow.protocols.ssl.SslConduit", declaresField(named("connection")),
+                        isMethod().and(named("doWrap")).and(takesArguments(3)).and(takesArgument(0, ByteBuffer[].class)),
+                        PKG + "GatherWriteAdvice"),
+                new Hook("io.undertow.UndertowLogger_$logger",
+                        isMethod().and(named("undertowRequestFailed")).and(takesArguments(2))
+                                .and(takesArgument(1, named(EXCHANGE))),
+                        PKG + "RequestFailedAdvice"),
+                new Hook("io.undertow.servlet.handlers.ServletHandler",
+                        isMethod().and(named("handleRequest")).and(takesArguments(1)).and(takesArgument(0, named(EXCHANGE))),
+                        PKG + "ServletThrewAdvice"),
+                new Hook("io.undertow.servlet.api.LoggingExceptionHandler",
+                        isMethod().and(named("handleThrowable")).and(takesArguments(4))
+                                .and(takesArgument(0, named(EXCHANGE))).and(takesArgument(3, Throwable.class)),
+                        PKG + "ServletExceptionHandlerAdvice"));
+    }
+}

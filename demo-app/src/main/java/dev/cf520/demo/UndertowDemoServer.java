@@ -1,6 +1,7 @@
 package dev.cf520.demo;
 
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
@@ -21,7 +22,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The demo on embedded Undertow 2.3, HTTP/1.1. {@code --server undertow}: a servlet deployment with
+ * The demo on embedded Undertow 2.3, HTTP/1.1 with h2c upgrade. {@code --server undertow}: a servlet deployment with
  * {@link DemoServlet} on /* and Undertow's DefaultServlet on /static/*. {@code --server undertow-handler}:
  * no servlet layer at all, a plain {@link HttpHandler} with a few endpoints (see {@link #plainHandler}).
  * Undertow has no limit on the response header block it writes (its MAX_HEADER_SIZE is for requests),
@@ -50,6 +51,8 @@ final class UndertowDemoServer implements DemoServer {
         }
         undertow = Undertow.builder()
                 .addHttpListener(port, host)
+                // HTTP/2 over cleartext for clients that ask (Upgrade: h2c): cf520 records such exchanges unjudged
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, true)
                 .setHandler(servlets ? servletDeployment() : new BlockingHandler(UndertowDemoServer::plainHandler))
                 .build();
         undertow.start();
@@ -68,8 +71,10 @@ final class UndertowDemoServer implements DemoServer {
                 .setDeploymentName("cf520-demo")
                 .setServletStackTraces(ServletStackTraces.NONE) // the default shows stack traces to local clients
                 .setResourceManager(new PathResourceManager(staticDir))
-                .addServlet(Servlets.servlet("demo", DemoServlet.class).addMapping("/*").setAsyncSupported(true))
-                .addServlet(Servlets.servlet("static", DefaultServlet.class).addMapping("/static/*"));
+                // loaded at start, as Tomcat does, rather than on the first request
+                .addServlet(Servlets.servlet("demo", DemoServlet.class).addMapping("/*").setAsyncSupported(true)
+                        .setLoadOnStartup(1))
+                .addServlet(Servlets.servlet("static", DefaultServlet.class).addMapping("/static/*").setLoadOnStartup(1));
         DeploymentManager manager = Servlets.defaultContainer().addDeployment(deployment);
         manager.deploy();
         return manager.start();

@@ -33,14 +33,19 @@ import org.junit.jupiter.api.TestInstance;
 /** How exchanges end and what they carry beyond the catalogue: aborts, keep-alive, async, time, metrics, context. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ExchangeBehaviourIT {
-    private OtlpReceiver receiver;
-    private OriginProcess origin;
+    protected OtlpReceiver receiver;
+    protected OriginProcess origin;
 
     @BeforeAll
     void start() throws Exception {
         receiver = new OtlpReceiver();
-        origin = OriginProcess.start(new OriginProcess.Runtime("tomcat-11/java-17/fat-jar", OriginProcess.java17(),
-                "11", OriginProcess.Layout.FAT_JAR), true, OriginProcess.testSettings(receiver));
+        origin = OriginProcess.start(runtime(), true, OriginProcess.testSettings(receiver));
+    }
+
+    /** Tomcat 11 on Java 17; a container's subclass runs the same behaviours on its own origin. */
+    OriginProcess.Runtime runtime() {
+        return new OriginProcess.Runtime("tomcat-11/java-17/fat-jar", OriginProcess.java17(), "11",
+                OriginProcess.Layout.FAT_JAR);
     }
 
     @AfterAll

@@ -17,12 +17,16 @@ import org.junit.jupiter.api.Test;
 /** Rule 8: an HTTP/2 exchange is still a span, marked cf520.judged=false, and never a risk until h2 is judged. */
 class Http2IT {
 
+    /** Tomcat 11 on Java 17; a container's subclass runs the same check on its own origin. */
+    OriginProcess.Runtime runtime() {
+        return new OriginProcess.Runtime("tomcat-11/java-17/fat-jar", OriginProcess.java17(), "11",
+                OriginProcess.Layout.FAT_JAR);
+    }
+
     @Test
     void http2ExchangesAreSpansButNotJudged() throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver();
-                OriginProcess origin = OriginProcess.start(new OriginProcess.Runtime("tomcat-11/java-17/fat-jar",
-                        OriginProcess.java17(), "11", OriginProcess.Layout.FAT_JAR), true,
-                        OriginProcess.testSettings(receiver))) {
+                OriginProcess origin = OriginProcess.start(runtime(), true, OriginProcess.testSettings(receiver))) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
                     .connectTimeout(Duration.ofSeconds(5)).build();
             // the first request upgrades the connection (h2c); the second goes over HTTP/2 from the start

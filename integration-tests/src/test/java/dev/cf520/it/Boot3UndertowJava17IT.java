@@ -3,7 +3,7 @@ package dev.cf520.it;
 import java.util.List;
 
 /** Spring Boot 3 with the Undertow it brings, as an executable jar, on Java 17. */
-class Boot3UndertowJava17IT extends CatalogContract {
+class Boot3UndertowJava17IT extends BootCatalogContract {
     @Override
     OriginProcess.Runtime runtime() {
         return BootApps.boot3Undertow("java-17", OriginProcess.java17());

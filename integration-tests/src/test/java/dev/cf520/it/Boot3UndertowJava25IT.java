@@ -3,10 +3,10 @@ package dev.cf520.it;
 import java.util.List;
 
 /** Spring Boot 3 with the Undertow it brings, as an executable jar, on Java 25. */
-class Boot3UndertowJava25IT extends CatalogContract {
+class Boot3UndertowJava25IT extends BootCatalogContract {
     @Override
     OriginProcess.Runtime runtime() {
-        return BootApps.boot3Undertow("java-25", BootApps.java25());
+        return BootApps.boot3Undertow("java-25", OriginProcess.java25OrSkip());
     }
 
     @Override

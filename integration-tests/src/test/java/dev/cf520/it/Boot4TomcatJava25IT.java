@@ -3,10 +3,10 @@ package dev.cf520.it;
 import java.util.List;
 
 /** Spring Boot 4 with the Tomcat it brings, as an executable jar, on Java 25. */
-class Boot4TomcatJava25IT extends CatalogContract {
+class Boot4TomcatJava25IT extends BootCatalogContract {
     @Override
     OriginProcess.Runtime runtime() {
-        return BootApps.boot4Tomcat("java-25", BootApps.java25());
+        return BootApps.boot4Tomcat("java-25", OriginProcess.java25OrSkip());
     }
 
     @Override

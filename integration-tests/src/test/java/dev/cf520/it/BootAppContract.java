@@ -37,7 +37,8 @@ abstract class BootAppContract {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"java-17", "java-25"})
     void appTelemetryAndOutputStaySeparate(String java) throws Exception {
-        OriginProcess.Runtime rt = runtime(java, java.equals("java-17") ? OriginProcess.java17() : BootApps.java25());
+        OriginProcess.Runtime rt =
+                runtime(java, java.equals("java-17") ? OriginProcess.java17() : OriginProcess.java25OrSkip());
         // what the app itself writes to stderr (e.g. a JVM warning about a library of the app), without the agent
         OriginProcess plain = OriginProcess.start(rt, false, Map.of());
         try {

@@ -1,8 +1,5 @@
 package dev.cf520.it;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Path;
 
 /** The Spring Boot fixture apps (fixtures/*) as runtimes: executable jars on the container versions Boot brings. */
@@ -26,15 +23,5 @@ final class BootApps {
         // the app brings its container inside the jar: no container directory, no --server flag, no main class
         return new OriginProcess.Runtime(name, javaHome, "none", OriginProcess.Layout.EXECUTABLE_JAR).server(null)
                 .containers(null).app(jarProperty, fallback, null);
-    }
-
-    /** JDK 25, or the test is skipped (failed instead when CF520_REQUIRE_JAVA25 / cf520.require-java25 is set). */
-    static Path java25() {
-        Path jdk = OriginProcess.java25();
-        if (Boolean.getBoolean("cf520.require-java25") || "true".equals(System.getenv("CF520_REQUIRE_JAVA25"))) {
-            assertNotNull(jdk, "CF520_REQUIRE_JAVA25 is set but no JDK 25 was found (set JAVA25_HOME)");
-        }
-        assumeTrue(jdk != null, "no JDK 25 found (set JAVA25_HOME); the Java 25 run is skipped here, CI requires it");
-        return jdk;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,7 +85,7 @@ final class Catalog {
 
     /** Every container the catalogue runs against. */
     enum Container {
-        TOMCAT, TOMCAT9, JETTY12, JETTY9, UNDERTOW
+        TOMCAT, TOMCAT9, JETTY12, JETTY9, UNDERTOW, BOOT4_TOMCAT, BOOT3_UNDERTOW
     }
 
     /**
@@ -131,6 +132,10 @@ final class Catalog {
                 return jetty9Differences();
             case UNDERTOW:
                 return undertowDifferences();
+            case BOOT4_TOMCAT:
+                return boot4TomcatDifferences();
+            case BOOT3_UNDERTOW:
+                return boot3UndertowDifferences();
             default:
                 throw new IllegalArgumentException("no catalogue for " + container + " yet");
         }
@@ -244,6 +249,79 @@ final class Catalog {
                             assertEquals(null, r.header("content-length"));
                             assertEquals(5, r.payloadBytes());
                         }));
+    }
+
+    /**
+     * Spring Boot 4 on its Tomcat 11 (fixtures/boot4-tomcat). Same verdicts as Tomcat's; what differs on the wire
+     * is Boot's: its error page and its static resource handler.
+     */
+    private static List<Case> boot4TomcatDifferences() {
+        return List.of(
+                bootErrorPage("/unavailable", 503, null, "/unavailable"),
+                bootErrorPage("/error-before-commit", 500, "java.lang.IllegalStateException", "/error-before-commit"),
+                // Tomcat's async timeout (no listener completes) is an error dispatch to the error page as well
+                bootErrorPage("/async-timeout", 500, null, "/async-timeout"),
+                bootErrorPage("/async-error", 500, "java.lang.IllegalStateException", "/async-error"),
+                bootStaticResource());
+    }
+
+    /**
+     * Spring Boot 3 on its Undertow 2.3 (fixtures/boot3-undertow): Undertow's own differences, with Boot's layer
+     * over them (a later case for the same path wins in {@link #of}).
+     */
+    private static List<Case> boot3UndertowDifferences() {
+        List<Case> cases = new ArrayList<>(undertowDifferences());
+        cases.addAll(List.of(
+                bootErrorPage("/unavailable", 503, null, "/unavailable"),
+                bootErrorPage("/error-before-commit", 500, "java.lang.IllegalStateException", "/error-before-commit"),
+                // Undertow dispatches the error to the error page as a forward of the failing dispatch target
+                bootErrorPage("/async-error", 500, "java.lang.IllegalStateException", "/error-before-commit"),
+                new Case("/async-timeout", List.of(), 500, null, null, r -> {
+                    complete(500).accept(r);
+                    assertEquals("close", r.header("connection"), r.head());
+                    assertEquals(null, r.header("transfer-encoding"), r.head());
+                    assertEquals(null, r.header("content-length"), r.head());
+                    assertEquals("closed", r.ending, "the body ends where the origin closes the connection");
+                    assertTrue(new String(r.bytes, StandardCharsets.UTF_8).endsWith("\"path\":\"/async-timeout\"}"),
+                            "Boot's error JSON, whole");
+                }, "AsyncContextImpl's timeout task marks the exchange non-persistent (Connection: close) before its"
+                        + " sendError(500) reaches Boot's error page; with neither Content-Length nor chunking, Undertow"
+                        + " delimits the JSON body by closing the connection, which HTTP/1.1 allows (RFC 9112 6.3)", null),
+                bootStaticResource()));
+        return cases;
+    }
+
+    /**
+     * A sendError or an exception in a Boot app: Boot registers its error page (/error, here /static/error as
+     * Spring MVC sits under /static) with the container for every status and Throwable, so instead of the
+     * container's own error report (Tomcat's ErrorReportValve: HTML with a Content-Length) Boot's
+     * BasicErrorController answers: JSON for a client that does not ask for HTML, written by a message
+     * converter without a Content-Length (chunked), with the status the app chose and the path Boot's error
+     * attributes name. Same status, same verdict: a healthy, complete answer.
+     */
+    private static Case bootErrorPage(String path, int status, String exception, String errorPath) {
+        return new Case(path, List.of(), status, null, null, r -> {
+            complete(status).accept(r);
+            assertEquals("application/json", r.header("content-type"), r.head());
+            assertEquals("chunked", r.header("transfer-encoding"), r.head());
+            String body = new String(r.bytes, r.headEnd, r.bytes.length - r.headEnd, StandardCharsets.UTF_8);
+            assertTrue(body.contains("\"status\":" + status + ",") && body.contains("\"path\":\"" + errorPath + "\""),
+                    "Boot's error JSON: " + body);
+        }, "Boot's error page (BasicErrorController JSON, chunked) answers in place of the container's error report",
+                exception);
+    }
+
+    /**
+     * /static/big.bin in a Boot app is a Spring MVC static resource (ResourceHttpRequestHandler copying the
+     * file through the servlet output stream with a Content-Length), not the container's default servlet
+     * (Tomcat's goes by sendfile); the wire is the same complete 1 MiB answer.
+     */
+    private static Case bootStaticResource() {
+        return new Case("/static/big.bin", List.of(), 200, null, null, r -> {
+            complete(200).accept(r);
+            assertEquals(String.valueOf(1024 * 1024), r.header("content-length"));
+            assertEquals(1024 * 1024, r.bodyBytes());
+        }, "Spring MVC's static resource handler, not the container's default servlet, sends the file", null);
     }
 
     /** The cases as Tomcat 10.1/11 puts them on the wire; a container that differs says so in {@link #differences}. */

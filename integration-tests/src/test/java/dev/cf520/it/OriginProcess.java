@@ -35,7 +35,12 @@ final class OriginProcess implements AutoCloseable {
         /** thin demo jar + a Tomcat line's jars on {@code -cp}. */
         CLASS_PATH,
         /** Tomcat and the demo in a child URLClassLoader; the system class path holds only a launcher. */
-        CHILD_LOADER
+        CHILD_LOADER,
+        /**
+         * {@code java -jar app.jar} of a Spring Boot executable jar ({@link Runtime#app} names it): the container and
+         * the app sit in Boot's nested-jar class loader, and Boot's own flags choose the port and address.
+         */
+        EXECUTABLE_JAR
     }
 
     /**
@@ -195,6 +200,10 @@ final class OriginProcess implements AutoCloseable {
                 cmd.add(existing(rt.appJarProperty, rt.appJarFallback) + File.pathSeparator + containerJars(rt.containerDir));
                 cmd.add(rt.mainClass);
                 break;
+            case EXECUTABLE_JAR:
+                cmd.add("-jar");
+                cmd.add(existing(rt.appJarProperty, rt.appJarFallback).toString());
+                break;
             default:
                 throw new IllegalArgumentException(rt.layout.toString());
         }
@@ -202,8 +211,13 @@ final class OriginProcess implements AutoCloseable {
             cmd.add("--server");
             cmd.add(rt.server);
         }
-        cmd.add("--port");
-        cmd.add("0");
+        if (rt.layout == Layout.EXECUTABLE_JAR) {
+            cmd.add("--server.port=0");
+            cmd.add("--server.address=127.0.0.1");
+        } else {
+            cmd.add("--port");
+            cmd.add("0");
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
         OriginProcess o = new OriginProcess(pb.start());

@@ -61,11 +61,7 @@ public final class AgentInstaller {
             // Exchanges are tracked from the first request on; until the SDK is up they wait here.
             DeferredSink sink = new DeferredSink();
             Exchanges.install(config, sink);
-            Connectors.install(new KeepAliveCheck(config), (connector, findings) -> {
-                for (String f : findings) {
-                    log.warn(Logs.URGENT, "cf520 520-risk setting: {}", f);
-                }
-            });
+            Connectors.install(new KeepAliveCheck(config));
             Instrumenter instrumenter = new Instrumenter();
             if (attached) {
                 instrumenter.install(inst, containers, true); // the container's classes are loaded already
@@ -94,6 +90,11 @@ public final class AgentInstaller {
             Telemetry telemetry = Telemetry.start(config, edge, otel);
             sink.ready(telemetry.sink());
             AgentState.active();
+            Connectors.listen((connector, findings) -> {
+                for (String f : findings) {
+                    log.warn(Logs.URGENT, "cf520 520-risk setting: {}", f);
+                }
+            });
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 telemetry.shutdown(3000);
                 Logs.drain(500);

@@ -19,9 +19,23 @@ public final class Connectors {
     private Connectors() {
     }
 
-    public static void install(KeepAliveCheck keepAliveCheck, BiConsumer<ConnectorSettings, List<String>> onNew) {
+    /** From now on connectors are recorded (and checked once {@link #listen} is called). */
+    public static void install(KeepAliveCheck keepAliveCheck) {
         check = keepAliveCheck;
+    }
+
+    /**
+     * Passes on the findings of every connector seen, those recorded before this call included: the
+     * agent reports only once it is active, and never when it stays off.
+     */
+    public static synchronized void listen(BiConsumer<ConnectorSettings, List<String>> onNew) {
         listener = onNew;
+        KeepAliveCheck c = check;
+        if (c != null && onNew != null) {
+            for (ConnectorSettings s : SEEN.values()) {
+                onNew.accept(s, c.findings(s));
+            }
+        }
     }
 
     /** Cheap enough for every exchange: true once {@code connectorKey} was reported. */
@@ -35,9 +49,11 @@ public final class Connectors {
         if (c == null || connectorKey == null || SEEN.putIfAbsent(connectorKey, settings) != null) {
             return;
         }
-        BiConsumer<ConnectorSettings, List<String>> l = listener;
-        if (l != null) {
-            l.accept(settings, c.findings(settings));
+        synchronized (Connectors.class) {
+            BiConsumer<ConnectorSettings, List<String>> l = listener;
+            if (l != null) {
+                l.accept(settings, c.findings(settings));
+            }
         }
     }
 

@@ -105,6 +105,12 @@ public final class Exchange {
         }
     }
 
+    public synchronized void wireUnseen(long n) {
+        if (!ended && n > 0) {
+            wire().feedUnseen(n);
+        }
+    }
+
     private ResponseWire wire() {
         if (wire == null) {
             wire = new ResponseWire("HEAD".equals(method), keepHeadBytes);

@@ -70,6 +70,17 @@ public final class Exchanges {
         }
     }
 
+    /**
+     * {@code bytes} of body went to {@code connection} past the socket writes cf520 reads (Undertow
+     * sends static files with FileChannel.transferTo): counted in the body's framing, content unseen.
+     */
+    public static void wireUnseen(Object connection, long bytes) {
+        Exchange x = BY_CONNECTION.get(connection);
+        if (x != null && bytes > 0) {
+            x.wireUnseen(bytes);
+        }
+    }
+
     /** See {@link Exchange#failed}. */
     public static void failed(Object exchangeKey, boolean responseAborted, Throwable cause) {
         Exchange x = BY_EXCHANGE.get(exchangeKey);

@@ -100,6 +100,20 @@ public final class ResponseWire {
         }
     }
 
+    /**
+     * {@code n} bytes of body that went to the socket unseen (a file sent by transferTo): counted as the
+     * body's framing says. Only body bytes can be counted unseen: in any other state they are left out.
+     */
+    public void feedUnseen(long n) {
+        while (n > 0) {
+            int used = skip((int) Math.min(n, Integer.MAX_VALUE));
+            if (used == 0) {
+                return;
+            }
+            n -= used;
+        }
+    }
+
     /** Consumes up to {@code available} bytes a body state counts without reading; 0 in other states. */
     private int skip(int available) {
         switch (state) {

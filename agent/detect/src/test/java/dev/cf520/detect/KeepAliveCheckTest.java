@@ -63,13 +63,18 @@ class KeepAliveCheckTest {
     @Test
     void connectorsAreReportedOnceWithTheirFindings() {
         List<String> seen = new java.util.ArrayList<>();
-        Connectors.install(CLOUDFLARE, (s, findings) -> seen.add(s.port() + ":" + findings.size()));
+        Connectors.install(CLOUDFLARE);
+        Object early = new Object();
+        Connectors.report(early, new ConnectorSettings("tomcat", 8079, 60_000, 100, 8192));
+        assertTrue(seen.isEmpty(), "nothing is said before the agent is active");
+        Connectors.listen((s, findings) -> seen.add(s.port() + ":" + findings.size()));
+        assertEquals(List.of("8079:1"), seen, "a connector started before the agent was active is reported then");
         Object key = new Object();
         assertFalse(Connectors.known(key));
         Connectors.report(key, new ConnectorSettings("tomcat", 8080, 60_000, 100, 8192));
         Connectors.report(key, new ConnectorSettings("tomcat", 8080, 60_000, 100, 8192));
         assertTrue(Connectors.known(key));
-        assertEquals(List.of("8080:1"), seen);
+        assertEquals(List.of("8079:1", "8080:1"), seen);
         assertTrue(Connectors.all().stream().anyMatch(s -> s.port() == 8080));
     }
 }

@@ -78,6 +78,32 @@ class ResponseWireTest {
     }
 
     @Test
+    void bodyBytesSentUnseenCountAsTheFramingSays() {
+        ResponseWire w = new ResponseWire(false, KEEP);
+        byte[] head = Bytes.of("HTTP/1.1 200 \r\nContent-Length: 100000\r\n\r\n");
+        w.feed(head, 0, head.length);
+        w.feedUnseen(60_000);
+        assertFalse(w.complete());
+        w.feedUnseen(40_000);
+        assertTrue(w.complete());
+        assertEquals(100_000, w.payloadBytes());
+
+        ResponseWire chunked = new ResponseWire(false, KEEP);
+        byte[] h2 = Bytes.of("HTTP/1.1 200 \r\nTransfer-Encoding: chunked\r\n\r\n2710\r\n");
+        chunked.feed(h2, 0, h2.length);
+        chunked.feedUnseen(10_000); // the chunk's data, by transferTo
+        byte[] end = Bytes.of("\r\n0\r\n\r\n");
+        chunked.feed(end, 0, end.length);
+        assertTrue(chunked.complete());
+        assertEquals(10_000, chunked.payloadBytes());
+
+        ResponseWire early = new ResponseWire(false, KEEP);
+        early.feedUnseen(10); // before any header block: nothing can be counted
+        assertNull(early.finalHead());
+        assertEquals(0, early.bodyBytes());
+    }
+
+    @Test
     void headerBlockLargerThanTheDirectScratchArray() {
         String cookie = "Set-Cookie: a=" + "c".repeat(3000) + "\r\n";
         ResponseWire w = feedEveryWay(false, "HTTP/1.1 200 \r\n" + cookie + cookie + "Content-Length: 3\r\n\r\nabc");

@@ -3,6 +3,7 @@ package dev.cf520.agent;
 import dev.cf520.config.AgentConfig;
 import dev.cf520.detect.Connectors;
 import dev.cf520.detect.EdgeVerifier;
+import dev.cf520.detect.IdleCloses;
 import dev.cf520.detect.KeepAliveCheck;
 import dev.cf520.detect.Exchanges;
 import dev.cf520.log.Logs;
@@ -90,6 +91,7 @@ public final class AgentInstaller {
             Telemetry telemetry = Telemetry.start(config, edge, otel);
             sink.ready(telemetry.sink());
             AgentState.active();
+            IdleCloses.listen(telemetry.idleCloses());
             Connectors.listen((connector, findings) -> {
                 for (String f : findings) {
                     log.warn(Logs.URGENT, "cf520 520-risk setting: {}", f);
@@ -108,6 +110,7 @@ public final class AgentInstaller {
                     + "without it: {}", t.toString());
             AgentState.off("telemetry could not start");
             Exchanges.install(config, null);
+            IdleCloses.listen(null);
         }
     }
 

@@ -64,6 +64,11 @@ final class RiskMetrics {
         duration.record(x.durationNanos() / 1e9, a);
     }
 
+    /** A risk found on a connection without an exchange (no request method is known). */
+    void connectionRisk(Risk r) {
+        riskEvents.add(1, Attributes.of(SpanAttributes.CF520_REASON, r.reason().code()));
+    }
+
     void running(Exchange x, Risk r) {
         count(r.reason(), SpanWriter.method(x.method()));
     }

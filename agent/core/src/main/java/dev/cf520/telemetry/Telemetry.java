@@ -2,6 +2,7 @@ package dev.cf520.telemetry;
 
 import dev.cf520.config.AgentConfig;
 import dev.cf520.detect.EdgeVerifier;
+import dev.cf520.detect.IdleCloses;
 import dev.cf520.detect.ExchangeSink;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -26,10 +27,12 @@ public final class Telemetry {
 
     private final OpenTelemetrySdk sdk;
     private final ExchangeSink sink;
+    private final IdleCloses.Listener idleCloses;
 
-    private Telemetry(OpenTelemetrySdk sdk, ExchangeSink sink) {
+    private Telemetry(OpenTelemetrySdk sdk, ExchangeSink sink, IdleCloses.Listener idleCloses) {
         this.sdk = sdk;
         this.sink = sink;
+        this.idleCloses = idleCloses;
     }
 
     /** Builds the SDK; throws with a readable message when the otel.* settings are unusable. */
@@ -63,7 +66,8 @@ public final class Telemetry {
         }
         SpanWriter spans = new SpanWriter(sdk.getTracer(SCOPE, version), config, edge);
         RiskMetrics metrics = new RiskMetrics(sdk.getMeter(SCOPE));
-        return new Telemetry(sdk, new TelemetrySink(spans, metrics, new RiskLogLine(), config.riskyTracesOnly()));
+        IdleCloseTelemetry idle = new IdleCloseTelemetry(sdk.getMeter(SCOPE), metrics, sdk.getTracer(SCOPE, version));
+        return new Telemetry(sdk, new TelemetrySink(spans, metrics, new RiskLogLine(), config.riskyTracesOnly()), idle);
     }
 
     /** Builds the edge verifier, falling back to the built-in ranges when the file cannot be read. */
@@ -118,6 +122,11 @@ public final class Telemetry {
         }
         String base = props.getString("otel.exporter.otlp.endpoint", "http://localhost:4318");
         return (base.endsWith("/") ? base : base + "/") + "v1/" + signal;
+    }
+
+    /** Where container adapters' idle-close reports go once the SDK is up. */
+    public IdleCloses.Listener idleCloses() {
+        return idleCloses;
     }
 
     public ExchangeSink sink() {

@@ -22,6 +22,9 @@ public final class DemoOrigin {
     /** /static/big.bin, served by the container's own static file handler. */
     static final int STATIC_FILE_BYTES = 1024 * 1024;
 
+    /** {@code --idle-timeout MILLIS}: the container's keep-alive idle timeout, or -1 for its own default. */
+    static long idleTimeoutMillis = -1;
+
     private DemoOrigin() {
     }
 
@@ -37,13 +40,17 @@ public final class DemoOrigin {
                 case "--host":
                     host = value(args, ++i, "--host");
                     break;
+                case "--idle-timeout":
+                    idleTimeoutMillis = Long.parseLong(value(args, ++i, "--idle-timeout"));
+                    break;
                 case "--server":
                     serverName = value(args, ++i, "--server");
                     break;
                 case "--help":
                 case "-h":
                     System.out.println("usage: DemoOrigin [--port N (default 8080, 0 = any free port)] [--host ADDRESS (default 127.0.0.1)]"
-                            + " [--server tomcat|jetty|undertow (default tomcat)]");
+                            + " [--server tomcat|jetty|jetty-handler|undertow|undertow-handler (default tomcat)]"
+                            + " [--idle-timeout MILLIS (the container's keep-alive idle timeout; default: its own)]");
                     return;
                 default:
                     System.err.println("unknown argument " + args[i] + " (try --help)");
@@ -83,7 +90,7 @@ public final class DemoOrigin {
             case "undertow-handler":
                 return new UndertowDemoServer(false);
             default:
-                System.err.println("unknown --server " + name + ": tomcat, jetty or undertow");
+                System.err.println("unknown --server " + name + ": tomcat, jetty, jetty-handler, undertow or undertow-handler");
                 System.exit(2);
                 return null;
         }

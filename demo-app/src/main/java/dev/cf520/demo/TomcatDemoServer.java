@@ -31,6 +31,9 @@ final class TomcatDemoServer implements DemoServer {
         connector.setProperty("address", host);
         // Tomcat refuses to send a response header block over 8 KiB by default (a clean 500 instead)
         connector.setProperty("maxHttpResponseHeaderSize", Integer.toString(DemoOrigin.MAX_RESPONSE_HEADER_BYTES));
+        if (DemoOrigin.idleTimeoutMillis >= 0) {
+            connector.setProperty("keepAliveTimeout", Long.toString(DemoOrigin.idleTimeoutMillis));
+        }
         // HTTP/2 over cleartext for clients that ask (Upgrade: h2c): cf520 records such exchanges unjudged
         connector.addUpgradeProtocol(new org.apache.coyote.http2.Http2Protocol());
         tomcat.setConnector(connector);

@@ -21,9 +21,11 @@
 # A measurement with wrk errors or non-2xx/3xx responses is marked failed and left out of the ratios.
 #
 # Bounded in time: the estimate is printed first, and no round starts that the rounds so far say
-# would end after BUDGET seconds (default 570; 0 = no limit): the report then says fewer rounds ran.
+# would end after BUDGET seconds (default 480; 0 = no limit): the report then says fewer rounds ran.
 # Warm-up: wrk slices on both CPUs until the JIT settles (WARMUP_MIN=4 WARMUP_MAX=30 WARMUP_STEP=2
 # WARM_JIT_PCT=5, see below); a run that hits WARMUP_MAX is kept but flagged not-warm.
+# Then the time to first served request of a Spring Boot 4.0.7 executable jar (BOOT_RUNS=3 launches
+# each of no agent, cf520 and the OpenTelemetry agent, interleaved; 0 skips it), via bench/startup.sh.
 # Other knobs: THREADS=2 CONNECTIONS=16 CONFIGS="none cf520 otel cf520-risky"
 # Output: the table on stdout and in bench/results/overhead-<timestamp>.md; the raw rows (.tsv),
 # every JVM's and wrk's log, and each JVM's CPU by thread over the measured run (*.threads.txt: where
@@ -37,7 +39,7 @@ WARMUP_MIN=${WARMUP_MIN:-4}      # seconds of warm-up at least ...
 WARMUP_MAX=${WARMUP_MAX:-30}     # ... and at most, in WARMUP_STEP slices,
 WARMUP_STEP=${WARMUP_STEP:-2}    # until the JIT compiler threads use < WARM_JIT_PCT % of the JVM's CPU
 WARM_JIT_PCT=${WARM_JIT_PCT:-5}
-BUDGET=${BUDGET:-570}   # seconds; no new round starts if the rounds so far say it would end later
+BUDGET=${BUDGET:-480}   # seconds; no new round starts if the rounds so far say it would end later (Boot start-up follows, ~1.5 min)
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 CONFIGS=${CONFIGS:-"none cf520 otel cf520-risky"}
@@ -85,7 +87,8 @@ fi
 # --- jars ----------------------------------------------------------------------------------
 CF520_SRC=agent/target/cf520-agent.jar
 DEMO=demo-app/target/cf520-demo.jar
-if [ ! -f "$CF520_SRC" ] || [ ! -f "$DEMO" ]; then
+BOOT=fixtures/boot4-tomcat/target/cf520-fixture-boot4-tomcat.jar
+if [ ! -f "$CF520_SRC" ] || [ ! -f "$DEMO" ] || [ ! -f "$BOOT" ]; then
   echo "building cf520 and the demo (mvn -B -q -DskipTests package) ..."
   command -v mvn >/dev/null || die "mvn not found and $CF520_SRC / $DEMO missing"
   mvn -B -q -DskipTests package
@@ -293,6 +296,15 @@ for round in $(seq "$ROUNDS"); do
   done
   DONE_ROUNDS=$round
 done
+
+# Time to first served request of a Spring Boot application (4.0.7, Tomcat, nested-jar class loader),
+# where class matching and loading costs show: BOOT_RUNS launches per configuration, interleaved.
+BOOT_RUNS=${BOOT_RUNS:-3}
+BOOT_SUMMARY=""
+if (( BOOT_RUNS > 0 )); then
+  echo "Spring Boot start-up: $BOOT_RUNS launches each of no agent, cf520, OpenTelemetry agent ..."
+  BOOT_SUMMARY=$(APP=boot4 OTEL=1 bench/startup.sh "$BOOT_RUNS" 2>&1 | tee "$RUN/boot-startup.log" | grep '^boot4: median' || true)
+fi
 ELAPSED=$(( $(date +%s) - START ))
 
 OUT=bench/results/overhead-$STAMP.md
@@ -301,6 +313,11 @@ python3 bench/overhead_report.py "$RAW" \
   --meta "rounds=$DONE_ROUNDS of $ROUNDS" "stamp=$STAMP" "duration=$DURATION" "warmup=until the JIT compiler threads use < ${WARM_JIT_PCT} % of the JVM's CPU over ${WARMUP_STEP} s (${WARMUP_MIN}-${WARMUP_MAX} s, JVM on both CPUs)" "wrk=-t$THREADS -c$CONNECTIONS --latency" \
          "placement=$PLACEMENT" "jvm=$("$JAVA_BIN" -version 2>&1 | head -1)" "jvm_flags=${JVM_FLAGS[*]}" \
          "elapsed=${ELAPSED}s" "cpus=$(nproc)" "raw=$RAW" >"$OUT"
+if [ -n "$BOOT_SUMMARY" ]; then
+  { echo; echo "## Time to first served request, Spring Boot 4.0.7 (Tomcat) executable jar"; echo
+    echo "JVM launch to the first 200 on \`/hello\`, $BOOT_RUNS launches each, interleaved, exporters off (\`bench/startup.sh\`):"; echo
+    echo "$BOOT_SUMMARY"; echo; sed 's/^/    /' "$RUN/boot-startup.log" | grep 'run '; } >>"$OUT"
+fi
 cat "$OUT"
 echo
 echo "written to $OUT"

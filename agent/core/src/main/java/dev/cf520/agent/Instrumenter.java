@@ -48,13 +48,10 @@ final class Instrumenter {
         }
         java.util.concurrent.CompletableFuture<java.lang.instrument.ClassFileTransformer> built =
                 new java.util.concurrent.CompletableFuture<>();
-        GatedTransformer gate = new GatedTransformer(names, built);
-        inst.addTransformer(gate, false);
+        inst.addTransformer(new GatedTransformer(names, built), false);
         Thread t = new Thread(() -> {
             try {
-                java.lang.instrument.ClassFileTransformer raw = builder(containers, false).makeRaw();
-                built.complete(raw);
-                precompute(gate, raw);
+                built.complete(builder(containers, false).makeRaw());
             } catch (Throwable e) {
                 built.completeExceptionally(e);
                 AgentErrors.suppressed(e);
@@ -64,44 +61,6 @@ final class Instrumenter {
         }, "cf520-instrumentation");
         t.setDaemon(true);
         t.start();
-    }
-
-    /** Set while the background thread transforms ahead of time: the listener then records nothing. */
-    private static final ThreadLocal<boolean[]> PRECOMPUTING = new ThreadLocal<>();
-
-    /**
-     * Transforms, on the background thread, the hooked classes the system class loader can see
-     * before the application loads them, so the transformation leaves the start-up's critical path.
-     * Classes in child loaders (Spring Boot's nested jars) are transformed when loaded, as before.
-     */
-    private static void precompute(GatedTransformer gate, java.lang.instrument.ClassFileTransformer raw) {
-        ClassLoader system = ClassLoader.getSystemClassLoader();
-        for (String name : gate.internalNames()) {
-            if (!gate.stillAhead(name)) {
-                continue;
-            }
-            byte[] original;
-            try (java.io.InputStream in = system.getResourceAsStream(name + ".class")) {
-                if (in == null) {
-                    continue;
-                }
-                original = in.readAllBytes();
-            } catch (java.io.IOException e) {
-                continue;
-            }
-            boolean[] failed = {false};
-            PRECOMPUTING.set(failed);
-            try {
-                byte[] out = raw.transform(null, system, name, null, null, original);
-                if (!failed[0]) {
-                    gate.precomputed(name, original, out);
-                }
-            } catch (Throwable e) {
-                // transformed for real when loaded, where a failure is reported
-            } finally {
-                PRECOMPUTING.remove();
-            }
-        }
     }
 
     private AgentBuilder builder(List<ContainerInstrumentation> containers, boolean attached)
@@ -152,20 +111,12 @@ final class Instrumenter {
         @Override
         public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
                 DynamicType dynamicType) {
-            if (PRECOMPUTING.get() != null) {
-                return; // recorded if and when the class is really loaded
-            }
             AgentState.instrumented(type.getName());
             LOG.debug("cf520 instrumented {}", type.getName());
         }
 
         @Override
         public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
-            boolean[] precomputing = PRECOMPUTING.get();
-            if (precomputing != null) {
-                precomputing[0] = true; // not cached: the real load transforms again and reports it
-                return;
-            }
             AgentErrors.suppressed(t);
             LOG.warn(Logs.URGENT, "cf520 could not instrument {}: {}; that hook stays off", typeName, t.toString());
         }

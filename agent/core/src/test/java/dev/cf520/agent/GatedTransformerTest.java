@@ -2,8 +2,6 @@ package dev.cf520.agent;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.cf520.detect.AgentErrors;
@@ -62,43 +60,5 @@ class GatedTransformerTest {
             assertEquals(before + 1, AgentErrors.count());
             assertEquals(1, log.linesContaining("cf520 could not instrument org.apache.coyote.Response").size());
         }
-    }
-
-    @Test
-    void aTransformationMadeAheadOfTimeIsUsedForTheSameBytesFromTheSystemLoader() {
-        Counting delegate = new Counting();
-        GatedTransformer gate = new GatedTransformer(Set.of(HOOKED), CompletableFuture.completedFuture(delegate));
-        byte[] ahead = {9, 9};
-        assertTrue(gate.stillAhead(HOOKED));
-        gate.precomputed(HOOKED, CLASSFILE.clone(), ahead);
-        assertArrayEquals(ahead, gate.transform(null, ClassLoader.getSystemClassLoader(), HOOKED, null, null, CLASSFILE));
-        assertEquals(0, delegate.calls.get(), "no transformation on the loading thread");
-        assertFalse(gate.stillAhead(HOOKED));
-        // used once: a second definition of the class (another loader) is transformed for real
-        assertArrayEquals(TRANSFORMED, gate.transform(null, ClassLoader.getSystemClassLoader(), HOOKED, null, null, CLASSFILE));
-        assertEquals(1, delegate.calls.get());
-    }
-
-    @Test
-    void otherBytesOrAnotherLoaderAreTransformedForReal() {
-        Counting delegate = new Counting();
-        GatedTransformer gate = new GatedTransformer(Set.of(HOOKED), CompletableFuture.completedFuture(delegate));
-        gate.precomputed(HOOKED, new byte[] {1}, new byte[] {9});
-        assertArrayEquals(TRANSFORMED, gate.transform(null, ClassLoader.getSystemClassLoader(), HOOKED, null, null, CLASSFILE));
-        GatedTransformer child = new GatedTransformer(Set.of(HOOKED), CompletableFuture.completedFuture(delegate));
-        child.precomputed(HOOKED, CLASSFILE.clone(), new byte[] {9});
-        ClassLoader other = new ClassLoader(null) { };
-        assertArrayEquals(TRANSFORMED, child.transform(null, other, HOOKED, null, null, CLASSFILE));
-        assertEquals(2, delegate.calls.get());
-    }
-
-    @Test
-    void aClassAlreadyLoadedIsNotPrecomputed() {
-        Counting delegate = new Counting();
-        GatedTransformer gate = new GatedTransformer(Set.of(HOOKED), CompletableFuture.completedFuture(delegate));
-        gate.transform(null, ClassLoader.getSystemClassLoader(), HOOKED, null, null, CLASSFILE);
-        assertFalse(gate.stillAhead(HOOKED));
-        gate.precomputed(HOOKED, CLASSFILE.clone(), new byte[] {9});
-        assertArrayEquals(TRANSFORMED, gate.transform(null, ClassLoader.getSystemClassLoader(), HOOKED, null, null, CLASSFILE));
     }
 }

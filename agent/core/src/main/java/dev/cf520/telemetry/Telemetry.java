@@ -67,7 +67,8 @@ public final class Telemetry {
         SpanWriter spans = new SpanWriter(sdk.getTracer(SCOPE, version), config, edge);
         RiskMetrics metrics = new RiskMetrics(sdk.getMeter(SCOPE));
         IdleCloseTelemetry idle = new IdleCloseTelemetry(sdk.getMeter(SCOPE), metrics, sdk.getTracer(SCOPE, version));
-        return new Telemetry(sdk, new TelemetrySink(spans, metrics, new RiskLogLine(), config.riskyTracesOnly()), idle);
+        return new Telemetry(sdk, new TelemetrySink(spans, metrics, new RiskLogLine(), config.riskyTracesOnly(),
+                new EdgeBypassLog(edge)), idle);
     }
 
     /** Builds the edge verifier, falling back to the built-in ranges when the file cannot be read. */

@@ -12,12 +12,14 @@ final class TelemetrySink implements ExchangeSink {
     private final RiskMetrics metrics;
     private final RiskLogLine log;
     private final boolean riskyTracesOnly;
+    private final EdgeBypassLog bypass;
 
-    TelemetrySink(SpanWriter spans, RiskMetrics metrics, RiskLogLine log, boolean riskyTracesOnly) {
+    TelemetrySink(SpanWriter spans, RiskMetrics metrics, RiskLogLine log, boolean riskyTracesOnly, EdgeBypassLog bypass) {
         this.spans = spans;
         this.metrics = metrics;
         this.log = log;
         this.riskyTracesOnly = riskyTracesOnly;
+        this.bypass = bypass;
     }
 
     @Override
@@ -30,6 +32,7 @@ final class TelemetrySink implements ExchangeSink {
             if (!risks.isEmpty()) {
                 log.ended(x, risks);
             }
+            bypass.ended(x);
         } catch (Throwable t) {
             AgentErrors.suppressed(t);
         }

@@ -30,7 +30,8 @@ class TelemetrySinkTest {
         SdkMeterProvider meter = SdkMeterProvider.builder().registerMetricReader(reader).build();
         TelemetrySink sink = new TelemetrySink(
                 new SpanWriter(tracer.get("t"), config, new EdgeVerifier(EdgeVerifier.CLOUDFLARE_RANGES, List.of())),
-                new RiskMetrics(meter.get("t")), new RiskLogLine(), config.riskyTracesOnly());
+                new RiskMetrics(meter.get("t")), new RiskLogLine(), config.riskyTracesOnly(),
+                new EdgeBypassLog(new EdgeVerifier(EdgeVerifier.CLOUDFLARE_RANGES, config.trustedProxies())));
         RiskRules rules = new RiskRules(config);
         try (LogCapture ignored = LogCapture.start()) {
             Exchange healthy = exchange("HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok");

@@ -37,6 +37,12 @@ public final class AgentConfig {
     public static final Duration DEFAULT_UPSTREAM_IDLE_TIMEOUT = Duration.ofSeconds(900);
     /** Cloudflare's total response header limit since October 2025. */
     public static final int DEFAULT_MAX_RESPONSE_HEADER_BYTES = 128 * 1024;
+    /**
+     * Peers trusted to forward Cloudflare's requests (a local load balancer, cloudflared): loopback and
+     * private addresses. {@code cf520.trusted-proxies=none} trusts no one.
+     */
+    public static final List<String> DEFAULT_TRUSTED_PROXIES = List.of("127.0.0.0/8", "::1/128", "10.0.0.0/8",
+            "172.16.0.0/12", "192.168.0.0/16", "fc00::/7");
 
     private final boolean enabled;
     private final Duration edgeReadTimeout;
@@ -57,7 +63,9 @@ public final class AgentConfig {
         this.maxResponseHeaderBytes = r.positiveInt(MAX_RESPONSE_HEADER_BYTES, DEFAULT_MAX_RESPONSE_HEADER_BYTES);
         this.trustTraceparent = r.bool(TRUST_TRACEPARENT, false);
         this.cloudflareIpsFile = r.string(CLOUDFLARE_IPS_FILE, null);
-        this.trustedProxies = r.list(TRUSTED_PROXIES);
+        List<String> proxies = r.list(TRUSTED_PROXIES);
+        this.trustedProxies = r.raw(TRUSTED_PROXIES) == null ? DEFAULT_TRUSTED_PROXIES
+                : proxies.equals(List.of("none")) ? List.of() : proxies;
         this.logLevel = r.oneOf(LOG_LEVEL, "info", "error", "warn", "info", "debug");
         this.logLinesPerMinute = r.positiveInt(LOG_LINES_PER_MINUTE, 120);
         this.riskyTracesOnly = r.oneOf(TRACES, "all", "all", "risky").equals("risky");

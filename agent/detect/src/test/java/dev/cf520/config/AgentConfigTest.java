@@ -40,7 +40,8 @@ class AgentConfigTest {
         assertEquals(AgentConfig.DEFAULT_MAX_RESPONSE_HEADER_BYTES, c.maxResponseHeaderBytes());
         assertFalse(c.trustTraceparent());
         assertNull(c.cloudflareIpsFile());
-        assertEquals(List.of(), c.trustedProxies());
+        assertEquals(AgentConfig.DEFAULT_TRUSTED_PROXIES, c.trustedProxies());
+        assertTrue(c.trustedProxies().contains("127.0.0.0/8") && c.trustedProxies().contains("10.0.0.0/8"));
         assertEquals("info", c.logLevel());
         assertEquals(120, c.logLinesPerMinute());
         assertEquals(List.of(), c.problems());
@@ -226,6 +227,11 @@ class AgentConfigTest {
     @Test
     void logLinesPerMinute() {
         assertEquals(7, prop("cf520.log-lines-per-minute", "7").logLinesPerMinute());
+    }
+
+    @Test
+    void trustedProxiesNoneTrustsNoOne() {
+        assertEquals(List.of(), prop("cf520.trusted-proxies", "none").trustedProxies());
     }
 
     @Test

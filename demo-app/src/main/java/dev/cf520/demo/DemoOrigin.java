@@ -64,6 +64,14 @@ public final class DemoOrigin {
         System.out.println("  healthy: " + String.join(" ", DemoServlet.HEALTHY) + " /static/big.bin");
         System.out.println("  faulty:  " + String.join(" ", DemoServlet.FAULTY));
         System.out.flush();
+        // stop the container on SIGTERM, as Spring Boot and standalone containers do
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                System.err.println("demo: stopping the server failed: " + e);
+            }
+        }, "demo-stop"));
         server.await();
     }
 

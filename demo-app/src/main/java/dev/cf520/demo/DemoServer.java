@@ -10,4 +10,7 @@ interface DemoServer {
 
     /** Blocks until the server stops. */
     void await() throws Exception;
+
+    /** Stops the container, as a framework does on SIGTERM (Spring Boot closes its context, which stops the server). */
+    void stop() throws Exception;
 }

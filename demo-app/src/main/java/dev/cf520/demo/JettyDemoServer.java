@@ -70,4 +70,9 @@ final class JettyDemoServer implements DemoServer {
     public void await() throws Exception {
         server.join();
     }
+
+    @Override
+    public void stop() throws Exception {
+        server.stop();
+    }
 }

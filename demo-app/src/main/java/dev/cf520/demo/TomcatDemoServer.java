@@ -58,4 +58,9 @@ final class TomcatDemoServer implements DemoServer {
     public void await() {
         tomcat.getServer().await();
     }
+
+    @Override
+    public void stop() throws Exception {
+        tomcat.stop();
+    }
 }

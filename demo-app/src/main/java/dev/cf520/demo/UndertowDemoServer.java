@@ -158,4 +158,10 @@ final class UndertowDemoServer implements DemoServer {
     public void await() throws InterruptedException {
         stopped.await();
     }
+
+    @Override
+    public void stop() throws Exception {
+        undertow.stop();
+        stopped.countDown();
+    }
 }

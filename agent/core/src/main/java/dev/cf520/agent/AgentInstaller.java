@@ -100,6 +100,15 @@ public final class AgentInstaller {
                 }
             });
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                // the container's own stop runs in a shutdown hook of its own, at the same time, and may
+                // drain first (Tomcat waits up to 2 s for running servlets before it stops its connectors):
+                // give the exchanges in flight a bounded moment to end, then report the rest as cut off
+                try {
+                    Exchanges.awaitNoneRunning(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                Exchanges.endAllAtExit();
                 telemetry.shutdown(3000);
                 Logs.drain(500);
             }, "cf520-shutdown"));

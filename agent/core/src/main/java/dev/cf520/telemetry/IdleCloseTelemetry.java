@@ -29,6 +29,7 @@ final class IdleCloseTelemetry implements IdleCloses.Listener {
 
     private final LongCounter closes;
     private final DoubleHistogram age;
+    private final LongCounter shutdownCloses;
     private final RiskMetrics risks;
     private final Tracer tracer;
 
@@ -39,8 +40,24 @@ final class IdleCloseTelemetry implements IdleCloses.Listener {
         this.age = meter.histogramBuilder("cf520.idle.close.age").setUnit("s")
                 .setDescription("How long the connections the origin closed for idleness had been idle")
                 .setExplicitBucketBoundariesAdvice(AGE_BUCKETS).build();
+        this.shutdownCloses = meter.counterBuilder("cf520.shutdown.closes").setUnit("{connection}")
+                .setDescription("Idle keep-alive connections closed by the origin's shutdown: each one a chance "
+                        + "for the edge to reuse a dead connection during a deploy").build();
         this.risks = risks;
         this.tracer = tracer;
+    }
+
+    @Override
+    public void closedAtShutdown(String container, int port, long count) {
+        try {
+            shutdownCloses.add(count, Attributes.of(SpanAttributes.CF520_CONTAINER, container,
+                    SpanAttributes.SERVER_PORT, (long) port));
+            LOG.warn("cf520 the {} server on port {} closed {} idle keep-alive connection{} as it stopped: the edge "
+                    + "may still send requests on them (520s during a deploy)", container, port, count,
+                    count == 1 ? "" : "s");
+        } catch (Throwable t) {
+            AgentErrors.suppressed(t);
+        }
     }
 
     @Override

@@ -20,8 +20,8 @@ final class RiskLogLine {
         Risk primary = null;
         StringBuilder also = new StringBuilder();
         for (Risk r : risks) {
-            if (r == x.slowRisk()) {
-                continue; // logged when the watchdog found it
+            if (r == x.slowRisk() || r == x.shutdownRisk()) {
+                continue; // logged when the watchdog or the shutdown found it
             }
             if (primary == null) {
                 primary = r;

@@ -51,7 +51,7 @@ final class RiskMetrics {
     void ended(Exchange x, List<Risk> risks) {
         String method = SpanWriter.method(x.method());
         for (Risk r : risks) {
-            if (r != x.slowRisk()) {
+            if (r != x.slowRisk() && r != x.shutdownRisk()) { // counted when found, while the exchange ran
                 count(r.reason(), method);
             }
         }

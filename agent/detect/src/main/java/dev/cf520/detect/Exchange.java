@@ -45,6 +45,7 @@ public final class Exchange {
     private boolean peerGone;
     private volatile long finalHeadNanos;
     private volatile Risk slowRisk;
+    private volatile Risk shutdownRisk;
     private long sendfileBytes;
     private long endNanos;
     private boolean ended;
@@ -172,6 +173,15 @@ public final class Exchange {
         return true;
     }
 
+    /** The server is shutting down with this exchange in flight; true the first time only. */
+    synchronized boolean flagShutdown(Risk r) {
+        if (ended || shutdownRisk != null) {
+            return false;
+        }
+        shutdownRisk = r;
+        return true;
+    }
+
     /** Called by the watchdog; true the first time only. */
     synchronized boolean flagSlow(Risk r) {
         if (ended || slowRisk != null || finalHeadNanos != 0) {
@@ -286,5 +296,10 @@ public final class Exchange {
 
     public Risk slowRisk() {
         return slowRisk;
+    }
+
+    /** Set when the server shut down while this exchange was in flight. */
+    public Risk shutdownRisk() {
+        return shutdownRisk;
     }
 }

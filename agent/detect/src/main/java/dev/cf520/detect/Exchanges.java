@@ -152,6 +152,55 @@ public final class Exchanges {
         return flagged;
     }
 
+    /**
+     * The container is stopping (after any graceful drain): every exchange still in flight is flagged
+     * {@code shutdown_inflight} and reported now; its span follows when it ends. Returns how many.
+     */
+    public static int shutdown(String container) {
+        ExchangeSink s = sink;
+        RiskRules r = rules;
+        if (s == null || r == null) {
+            return 0;
+        }
+        int flagged = 0;
+        long now = System.nanoTime();
+        for (Exchange x : BY_EXCHANGE.values()) {
+            Risk risk = r.shutdown(x, now, container);
+            if (risk != null && x.flagShutdown(risk)) {
+                flagged++;
+                s.riskWhileRunning(x, risk);
+            }
+        }
+        return flagged;
+    }
+
+    /** How many exchanges are in flight now. */
+    public static int runningCount() {
+        return BY_EXCHANGE.size();
+    }
+
+    /** Waits up to {@code millis} for the exchanges in flight to end; true when none is left. */
+    public static boolean awaitNoneRunning(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1_000_000L;
+        while (!BY_EXCHANGE.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return BY_EXCHANGE.isEmpty();
+    }
+
+    /**
+     * The JVM is exiting: exchanges still in flight will never end by themselves. Each is flagged
+     * {@code shutdown_inflight} (if the container's stop did not already) and ended now, so its span
+     * is exported before the exit. Returns how many.
+     */
+    public static int endAllAtExit() {
+        int n = shutdown("JVM");
+        for (Object key : new ArrayList<>(BY_EXCHANGE.keySet())) {
+            end(key);
+        }
+        return n;
+    }
+
     /** Exchanges running now (a snapshot). */
     public static List<Exchange> running() {
         return new ArrayList<>(BY_EXCHANGE.values());

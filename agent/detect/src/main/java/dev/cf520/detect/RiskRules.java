@@ -28,6 +28,9 @@ public final class RiskRules {
         if (x.slowRisk() != null) {
             risks.add(x.slowRisk());
         }
+        if (x.shutdownRisk() != null) {
+            risks.add(x.shutdownRisk());
+        }
         long at = x.endEpochNanos();
         ResponseWire w = x.response();
         HeaderBlock h = w == null ? null : w.finalHead();
@@ -35,7 +38,7 @@ public final class RiskRules {
         // judged as written, since a bad one is what makes an edge hang up (nginx closes as soon as it
         // has read 128 KiB of an oversized block, and the rest of the write fails with a broken pipe).
         if (h == null) {
-            if (x.slowRisk() == null && !x.clientAbort()) {
+            if (x.slowRisk() == null && x.shutdownRisk() == null && !x.clientAbort()) {
                 int partial = w == null ? 0 : w.partialHeadBytes();
                 long ms = x.durationNanos() / 1_000_000L;
                 String what = partial > 0
@@ -92,6 +95,18 @@ public final class RiskRules {
             risks.add(new Risk(Reason.CONTENT_LENGTH_MISMATCH, Phase.AFTER_BODY, declared + ", "
                     + Text.count(w.excessBytes()) + " more bytes written after it", at));
         }
+    }
+
+    /** The risk of an exchange in flight when the server shut down. */
+    public Risk shutdown(Exchange x, long nowNanos, String container) {
+        if (!x.judged()) {
+            return null;
+        }
+        long ms = (nowNanos - x.startNanos()) / 1_000_000L;
+        return new Risk(Reason.SHUTDOWN_INFLIGHT, x.headWritten() ? Phase.DURING_BODY : Phase.BEFORE_HEADERS,
+                "the " + container + " server shut down " + Text.count(ms) + " ms into the exchange, "
+                        + (x.headWritten() ? "after the response headers" : "before any response header"),
+                x.startEpochNanos() + (nowNanos - x.startNanos()));
     }
 
     /** The watchdog's risk for an exchange still waiting for its headers; null while in time. */

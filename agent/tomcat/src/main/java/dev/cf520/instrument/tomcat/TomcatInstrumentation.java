@@ -73,6 +73,12 @@ public final class TomcatInstrumentation implements ContainerInstrumentation {
                 new Hook("org.apache.coyote.AbstractProtocol",
                         isMethod().and(named("start")).and(takesArguments(0)),
                         PKG + "ConnectorStartAdvice"),
+                new Hook("org.apache.coyote.AbstractProtocol",
+                        isMethod().and(named("pause")).and(takesArguments(0)),
+                        PKG + "ConnectorPauseAdvice"),
+                new Hook("org.apache.coyote.AbstractProtocol",
+                        isMethod().and(named("stop")).and(takesArguments(0)),
+                        PKG + "ConnectorStopAdvice"),
                 new Hook("org.apache.catalina.connector.CoyoteAdapter",
                         isMethod().and(named("service")).and(takesArguments(2))
                                 .and(takesArgument(0, named("org.apache.coyote.Request"))),

@@ -42,6 +42,28 @@ class UndertowKeepAliveSettingsIT {
         }
     }
 
+    @Test
+    void afterAnAttachEachListenerIsReportedAtItsFirstExchange() throws Exception {
+        OriginProcess.Runtime rt = new OriginProcess.Runtime("undertow/java-17/fat-jar/idle-2s", OriginProcess.java17(),
+                "11", OriginProcess.Layout.FAT_JAR).server("undertow").appArgs("--idle-timeout", "2000");
+        try (OtlpReceiver receiver = new OtlpReceiver(); OriginProcess origin = OriginProcess.start(rt, false, Map.of())) {
+            AttachIT.Cli cli = AttachIT.Cli.run(origin.javaHome(), "attach", Long.toString(origin.pid()),
+                    "otel.exporter.otlp.endpoint=" + receiver.endpoint(), "otel.metric.export.interval=500",
+                    "otel.service.name=cf520-attach");
+            assertEquals(0, cli.exit, cli.output);
+            Thread.sleep(1000);
+            assertTrue(origin.stderr().stream().noneMatch(l -> l.contains("closes idle keep-alive")),
+                    "the listener started before the agent: nothing to report until an exchange on it");
+            assertEquals(200, RawHttp.get(origin.port(), "/hello", Map.of(), 5000).status());
+            String line = origin.awaitStderr(l -> l.contains("520-risk setting: undertow connector on port "
+                    + origin.port() + " closes idle keep-alive connections after 2 s"), Duration.ofSeconds(10));
+            assertTrue(line != null, String.join("\n", origin.agentLines()));
+            NumberDataPoint p = KeepAliveSettingsIT.gauge(receiver, origin.port());
+            assertEquals(2.0, p.getAsDouble(), 0.001, "NO_REQUEST_TIMEOUT as the demo set it, in seconds");
+            assertEquals(Optional.of(true), flag(p));
+        }
+    }
+
     private static void flaggedAt60s(OriginProcess.Runtime rt) throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver();
                 OriginProcess origin = OriginProcess.start(rt, true, OriginProcess.testSettings(receiver))) {

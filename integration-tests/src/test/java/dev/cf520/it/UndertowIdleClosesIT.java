@@ -29,8 +29,7 @@ class UndertowIdleClosesIT {
 
     @Test
     void everyIdleCloseIsCountedOnceWithItsAge() throws Exception {
-        OriginProcess.Runtime rt = new OriginProcess.Runtime("undertow/java-17/fat-jar/idle-1s", OriginProcess.java17(),
-                "11", OriginProcess.Layout.FAT_JAR).server("undertow").appArgs("--idle-timeout", Integer.toString(IDLE_MILLIS));
+        OriginProcess.Runtime rt = demo(IDLE_MILLIS);
         try (OtlpReceiver receiver = new OtlpReceiver();
                 OriginProcess origin = OriginProcess.start(rt, true, OriginProcess.testSettings(receiver))) {
             int port = origin.port();
@@ -72,6 +71,91 @@ class UndertowIdleClosesIT {
             assertTrue(receiver.spans().stream().noneMatch(s -> s.getName().equals("idle close")),
                     "no request was sent on a closing connection");
         }
+    }
+
+    /**
+     * Bursts of keep-alive connections whose second request is sent around the moment Undertow's timer closes
+     * them (offsets swept across the close). A request that reached the socket before the close but was left
+     * unread makes Linux answer with RST (the client reads "Connection reset", no response, no FIN): each such
+     * close is an idle_close_race. A request that arrives after the close meets a FIN (the client reads EOF)
+     * and is invisible to the origin: a plain idle close. Every close is counted once either way.
+     */
+    @Test
+    void aRequestLeftUnreadByTheIdleCloseIsReportedAsARace() throws Exception {
+        OriginProcess.Runtime rt = demo(500);
+        try (OtlpReceiver receiver = new OtlpReceiver();
+                OriginProcess origin = OriginProcess.start(rt, true, OriginProcess.testSettings(receiver))) {
+            int port = origin.port();
+            int[] outcomes = new int[3]; // served, closed (FIN first), reset (RST, nothing before it)
+            burst(port, 20, 0, new int[3]); // warm-up: served, client-closed, not counted
+            for (int round = 0; round < 12; round++) {
+                burst(port, 50, 520_000 + round * 4_000, outcomes); // 520..564 ms after the first requests went out
+            }
+            System.out.printf("race sweep: %d served, %d closed before the request (EOF), %d reset (request unread)%n",
+                    outcomes[0], outcomes[1], outcomes[2]);
+            assertTrue(outcomes[1] + outcomes[2] > 0, "the sweep reached Undertow's idle close");
+            long expectedCloses = outcomes[1] + outcomes[2];
+            NumberDataPoint closes = sum(receiver, "cf520.idle.closes", port, expectedCloses);
+            Thread.sleep(1500);
+            assertEquals(expectedCloses, sum(receiver, "cf520.idle.closes", port, expectedCloses).getAsInt(),
+                    "every idle close counted once, raced or not: " + closes);
+            long raced = origin.stderr().stream().filter(l -> l.contains("reason=idle_close_race")).count();
+            System.out.println("idle_close_race reported " + raced + " of " + outcomes[2] + " resets");
+            // a reported race is a close with request bytes unread: always an RST. A request landing in the few
+            // microseconds between the FIONREAD probe and close() is an RST the probe could not see.
+            assertTrue(raced <= outcomes[2] && raced >= outcomes[2] * 3 / 4,
+                    raced + " races reported for " + outcomes[2] + " connections reset: " + origin.agentLines());
+        }
+    }
+
+    private static void burst(int port, int connections, long offsetMicros, int[] outcomes) throws Exception {
+        List<Socket> socks = new ArrayList<>();
+        List<InputStream> ins = new ArrayList<>();
+        try {
+            for (int i = 0; i < connections; i++) {
+                Socket s = new Socket("127.0.0.1", port);
+                s.setSoTimeout(10_000);
+                s.setTcpNoDelay(true);
+                socks.add(s);
+                ins.add(new java.io.BufferedInputStream(s.getInputStream()));
+            }
+            long t0 = System.nanoTime();
+            for (Socket s : socks) {
+                RawHttp.send(s.getOutputStream(), port, "GET", "/hello", Map.of());
+            }
+            for (InputStream in : ins) {
+                assertEquals(200, RawHttp.read(in).status());
+            }
+            long at = t0 + offsetMicros * 1000;
+            while (System.nanoTime() < at) {
+                Thread.onSpinWait();
+            }
+            for (Socket s : socks) {
+                try {
+                    RawHttp.send(s.getOutputStream(), port, "GET", "/hello", Map.of());
+                } catch (java.io.IOException e) {
+                    // already reset: the read below says how
+                }
+            }
+            for (InputStream in : ins) {
+                try {
+                    outcomes[in.read() < 0 ? 1 : 0]++;
+                } catch (java.net.SocketException e) {
+                    assertTrue(String.valueOf(e.getMessage()).contains("reset"), e.toString());
+                    outcomes[2]++;
+                }
+            }
+        } finally {
+            for (Socket s : socks) {
+                s.close();
+            }
+        }
+    }
+
+    /** The demo on Undertow (Java 17, executable jar) with NO_REQUEST_TIMEOUT set by --idle-timeout. */
+    static OriginProcess.Runtime demo(long idleMillis) {
+        return new OriginProcess.Runtime("undertow/java-17/fat-jar/idle-" + idleMillis + "ms", OriginProcess.java17(), "11",
+                OriginProcess.Layout.FAT_JAR).server("undertow").appArgs("--idle-timeout", Long.toString(idleMillis));
     }
 
     private static NumberDataPoint sum(OtlpReceiver receiver, String name, int port, long atLeast)

@@ -30,8 +30,7 @@ class UndertowKeepAliveSettingsIT {
 
     @Test
     void anIdleTimeoutAboveTheEdgesIsNoRisk() throws Exception {
-        OriginProcess.Runtime rt = new OriginProcess.Runtime("undertow/java-17/fat-jar/idle-905s", OriginProcess.java17(),
-                "11", OriginProcess.Layout.FAT_JAR).server("undertow").appArgs("--idle-timeout", "905000");
+        OriginProcess.Runtime rt = UndertowIdleClosesIT.demo(905000);
         try (OtlpReceiver receiver = new OtlpReceiver();
                 OriginProcess origin = OriginProcess.start(rt, true, OriginProcess.testSettings(receiver))) {
             NumberDataPoint p = KeepAliveSettingsIT.gauge(receiver, origin.port());
@@ -44,8 +43,7 @@ class UndertowKeepAliveSettingsIT {
 
     @Test
     void afterAnAttachEachListenerIsReportedAtItsFirstExchange() throws Exception {
-        OriginProcess.Runtime rt = new OriginProcess.Runtime("undertow/java-17/fat-jar/idle-2s", OriginProcess.java17(),
-                "11", OriginProcess.Layout.FAT_JAR).server("undertow").appArgs("--idle-timeout", "2000");
+        OriginProcess.Runtime rt = UndertowIdleClosesIT.demo(2000);
         try (OtlpReceiver receiver = new OtlpReceiver(); OriginProcess origin = OriginProcess.start(rt, false, Map.of())) {
             AttachIT.Cli cli = AttachIT.Cli.run(origin.javaHome(), "attach", Long.toString(origin.pid()),
                     "otel.exporter.otlp.endpoint=" + receiver.endpoint(), "otel.metric.export.interval=500",

@@ -1,6 +1,7 @@
 package dev.cf520.instrument.undertow;
 
 import dev.cf520.detect.IdleCloses;
+import io.undertow.server.AbstractServerConnection;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -14,7 +15,8 @@ import org.xnio.channels.ConnectedChannel;
  * ({@code parsing}), a parsed one cancels it ({@code expireTime} -1), so bytes Undertow has read are never
  * lost here: what is lost is a request still in the socket's receive buffer (the IO thread ran the timer
  * before the read), and closing a socket with unread bytes sends RST. Those bytes are counted with FIONREAD
- * (the plain-socket XNIO connection's SocketChannel; a TLS connection wraps it and is counted as a close).
+ * (the SocketChannel under the connection's XNIO NioSocketStreamConnection; a TLS connection's is not
+ * reachable this way and HTTP/2 has no such connection: those are counted as closes).
  */
 public final class IdleCloseAdvice {
     private IdleCloseAdvice() {
@@ -29,14 +31,16 @@ public final class IdleCloseAdvice {
             return -1; // not an idle close: none due (run reschedules), a parse timeout, or already closed
         }
         try {
-            Method m = connection.getClass().getDeclaredMethod("getChannel"); // XNIO's NioSocketStreamConnection
+            // HTTP/1.x and AJP: the server connection over XNIO's NioSocketStreamConnection, whose SocketChannel is package-private
+            Object stream = ((AbstractServerConnection) connection).getChannel();
+            Method m = stream.getClass().getDeclaredMethod("getChannel");
             m.setAccessible(true);
-            Object channel = m.invoke(connection);
+            Object channel = m.invoke(stream);
             if (channel instanceof SocketChannel) {
                 unread = ((SocketChannel) channel).socket().getInputStream().available();
             }
         } catch (Exception | LinkageError e) {
-            unread = 0; // not a plain socket connection: counted as a close
+            unread = 0; // HTTP/2, TLS (its conduit wraps the socket) or another XNIO: counted as a close
         }
         return now - expireTime + idleTimeout; // idle since connectionIdle() set expireTime = then + timeout
     }

@@ -73,14 +73,6 @@ final class OriginProcess implements AutoCloseable {
             return this;
         }
 
-        /** More arguments for the app, e.g. the demo's {@code --idle-timeout MILLIS}. */
-        List<String> appArgs = new ArrayList<>();
-
-        Runtime appArgs(String... args) {
-            this.appArgs.addAll(List.of(args));
-            return this;
-        }
-
         /** Puts target/containers/{dir}/*.jar on the class path (CLASS_PATH, CHILD_LOADER). */
         Runtime containers(String dir) {
             this.containerDir = dir;
@@ -226,7 +218,6 @@ final class OriginProcess implements AutoCloseable {
             cmd.add("--port");
             cmd.add("0");
         }
-        cmd.addAll(rt.appArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
         OriginProcess o = new OriginProcess(pb.start());

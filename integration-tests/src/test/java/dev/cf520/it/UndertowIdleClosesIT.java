@@ -155,7 +155,7 @@ class UndertowIdleClosesIT {
     /** The demo on Undertow (Java 17, executable jar) with NO_REQUEST_TIMEOUT set by --idle-timeout. */
     static OriginProcess.Runtime demo(long idleMillis) {
         return new OriginProcess.Runtime("undertow/java-17/fat-jar/idle-" + idleMillis + "ms", OriginProcess.java17(), "11",
-                OriginProcess.Layout.FAT_JAR).server("undertow").appArgs("--idle-timeout", Long.toString(idleMillis));
+                OriginProcess.Layout.FAT_JAR).server("undertow").args("--idle-timeout", Long.toString(idleMillis));
     }
 
     private static NumberDataPoint sum(OtlpReceiver receiver, String name, int port, long atLeast)

@@ -191,6 +191,12 @@ abstract class IdleRaceSweep {
             Files.writeString(out, table);
             String ctx = table + "\nrace origin agent lines:\n" + String.join("\n", race.agentLines());
 
+            for (Lane lane : List.of(r, c)) {
+                for (Probe p : lane.probes) {
+                    assertTrue(p.status == 200 || p.is502(), lane.name + " probe " + p.ray + ": the origin answered "
+                            + p.status + " (" + p.upstreamStatus + "); only a 200 or the race's 502 is expected\n" + table);
+                }
+            }
             assertTrue(provoked > 0, "the sweep crossed the idle timeout, so the origin closed connections\n" + ctx);
             assertEquals(provoked, counted, "idle closes counted = idle closes the sweep provoked\n" + ctx);
             assertEquals(counted, agentCloses.size(), "one DEBUG line per counted close\n" + ctx);
@@ -262,14 +268,20 @@ abstract class IdleRaceSweep {
         return String.format(Locale.ROOT, "%016x-LHR", RAY_SEED | ("race".equals(lane) ? 0 : 0x8000) | i);
     }
 
-    /** nginx's ends (remote ports) of the connections the origin holds established on its port, from /proc/net/tcp. */
+    /**
+     * nginx's ends (remote ports) of the connections the origin holds established on its port, from /proc/net/tcp
+     * and tcp6 (a JVM listens on a dual-stack socket: IPv4 peers show there as v4-mapped addresses).
+     */
     static List<Integer> established(int originPort) throws IOException {
         List<Integer> out = new ArrayList<>();
-        for (String line : Files.readAllLines(Paths.get("/proc/net/tcp"), StandardCharsets.US_ASCII)) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length > 3 && f[1].contains(":") && f[2].contains(":") && "01".equals(f[3])
-                    && Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16) == originPort) {
-                out.add(Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16));
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            Path p = Paths.get(table);
+            for (String line : Files.exists(p) ? Files.readAllLines(p, StandardCharsets.US_ASCII) : List.<String>of()) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length > 3 && f[1].contains(":") && f[2].contains(":") && "01".equals(f[3])
+                        && Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16) == originPort) {
+                    out.add(Integer.parseInt(f[2].substring(f[2].lastIndexOf(':') + 1), 16));
+                }
             }
         }
         return out;
@@ -459,6 +471,7 @@ abstract class IdleRaceSweep {
                     + "      proxy_pass http://" + upstream + ";\n"
                     + "      proxy_http_version 1.1;\n"
                     + "      proxy_set_header Connection \"\";\n"
+                    + "      proxy_set_header Host $http_host;\n" // not the upstream's name (an underscore: a 400)
                     + "      proxy_next_upstream off;\n" // no retry: a dead pooled connection shows as a 502
                     + "      proxy_read_timeout 5s;\n"
                     + "    }\n"

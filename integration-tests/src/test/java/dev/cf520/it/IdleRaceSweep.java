@@ -62,10 +62,12 @@ abstract class IdleRaceSweep {
     static final long CONTROL_IDLE_MILLIS = 1_000_000;
     /**
      * How far a 502 may lie from the agent's close: both clocks are this machine's wall clock, nginx's $msec is
-     * cached per event-loop turn (ms), and the agent stamps its line just before the socket is closed. Probes
-     * are a second apart, so 25 ms can match no other close.
+     * cached per event-loop turn (ms), and the agent stamps its line just before the socket is closed. Measured: most
+     * 502s lie 1-2 ms from their close, a few 10-30 ms when the loaded 2-core machine deschedules nginx's worker.
+     * Probes are a second apart, so within 100 ms a 502 can only match the close of its own pooled connection; each
+     * 502 must also match a close of its own (one-to-one).
      */
-    static final long MATCH_MILLIS = 25;
+    static final long MATCH_MILLIS = 100;
 
     /** A fresh runtime for the container under test (each origin gets its own {@code --idle-timeout}). */
     abstract OriginProcess.Runtime runtime();
@@ -88,9 +90,9 @@ abstract class IdleRaceSweep {
         return 0.25;
     }
 
-    /** Probes in the sweep (after two warm-up probes). */
+    /** Probes in the sweep (after a warm-up probe). */
     int probes() {
-        return 36;
+        return 34;
     }
 
     /** One probe: what the client got and what the origin held afterwards. */
@@ -200,13 +202,16 @@ abstract class IdleRaceSweep {
             assertTrue(provoked > 0, "the sweep crossed the idle timeout, so the origin closed connections\n" + ctx);
             assertEquals(provoked, counted, "idle closes counted = idle closes the sweep provoked\n" + ctx);
             assertEquals(counted, agentCloses.size(), "one DEBUG line per counted close\n" + ctx);
+            java.util.Set<Instant> matched = new java.util.HashSet<>();
             for (Probe p : r.probes) {
                 if (p.is502()) {
                     long d = nearest(agentCloses, p.proxyMsec);
                     assertTrue(d <= MATCH_MILLIS, "502 of " + p.ray + " lies " + d + " ms from the nearest idle close the"
                             + " agent counted\n" + ctx);
+                    agentCloses.stream().filter(i -> Math.abs(i.toEpochMilli() - p.proxyMsec) == d).forEach(matched::add);
                 }
             }
+            assertEquals(r.count502(), matched.size(), "each 502 has an idle close of its own\n" + ctx);
             assertEquals(0, c.count502(), "control: origin outlasts the proxy, no 502\n" + ctx);
             assertEquals(0, controlClosed, "control: the origin closed nothing\n" + ctx);
             assertEquals(0, controlCounted, "control: the agent counted no idle close\n" + ctx);
@@ -223,12 +228,12 @@ abstract class IdleRaceSweep {
         return OriginProcess.start(runtime().args("--idle-timeout", Long.toString(idleMillis)), true, props);
     }
 
-    /** Two warm-ups, then the sweep: each probe after a gap measured from the previous response. */
+    /** A warm-up, then the sweep: each probe after a gap measured from the previous response. */
     private Lane sweep(String name, int proxyPort, int originPort) throws Exception {
         Lane lane = new Lane(name, originPort);
         long last = 0;
-        for (int i = 0; i < probes() + 2; i++) {
-            double gap = i < 2 ? 100 : idleTimeoutMillis() + firstOffsetMillis() + (i - 2) * stepMillis();
+        for (int i = 0; i <= probes(); i++) {
+            double gap = i == 0 ? 0 : idleTimeoutMillis() + firstOffsetMillis() + (i - 1) * stepMillis();
             Probe p = new Probe(i, ray(name, i), gap);
             try (Socket s = new Socket()) {
                 long due = last + (long) (gap * 1_000_000);

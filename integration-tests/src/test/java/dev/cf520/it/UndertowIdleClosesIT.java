@@ -152,10 +152,15 @@ class UndertowIdleClosesIT {
         }
     }
 
-    /** The demo on Undertow (Java 17, executable jar) with NO_REQUEST_TIMEOUT set by --idle-timeout. */
+    /** The demo on Undertow (servlet deployment, Java 17, executable jar); a fresh one each call. */
+    static OriginProcess.Runtime demo() {
+        return new OriginProcess.Runtime("undertow/java-17/fat-jar", OriginProcess.java17(), "11",
+                OriginProcess.Layout.FAT_JAR).server("undertow");
+    }
+
+    /** {@link #demo()} with NO_REQUEST_TIMEOUT set by --idle-timeout. */
     static OriginProcess.Runtime demo(long idleMillis) {
-        return new OriginProcess.Runtime("undertow/java-17/fat-jar/idle-" + idleMillis + "ms", OriginProcess.java17(), "11",
-                OriginProcess.Layout.FAT_JAR).server("undertow").args("--idle-timeout", Long.toString(idleMillis));
+        return demo().args("--idle-timeout", Long.toString(idleMillis));
     }
 
     private static NumberDataPoint sum(OtlpReceiver receiver, String name, int port, long atLeast)

@@ -15,12 +15,9 @@ import org.junit.jupiter.api.Test;
  * Undertow option and the Spring Boot property; a demo whose idle timeout outlasts the edge's is not.
  */
 class UndertowKeepAliveSettingsIT {
-    private static final OriginProcess.Runtime DEMO = new OriginProcess.Runtime("undertow/java-17/fat-jar",
-            OriginProcess.java17(), "11", OriginProcess.Layout.FAT_JAR).server("undertow");
-
     @Test
     void stockDemoOnUndertowIsFlaggedAtStartUp() throws Exception {
-        flaggedAt60s(DEMO);
+        flaggedAt60s(UndertowIdleClosesIT.demo());
     }
 
     @Test

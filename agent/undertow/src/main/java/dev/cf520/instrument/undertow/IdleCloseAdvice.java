@@ -16,7 +16,9 @@ import org.xnio.channels.ConnectedChannel;
  * lost here: what is lost is a request still in the socket's receive buffer (the IO thread ran the timer
  * before the read), and closing a socket with unread bytes sends RST. Those bytes are counted with FIONREAD
  * (the SocketChannel under the connection's XNIO NioSocketStreamConnection; a TLS connection's is not
- * reachable this way and HTTP/2 has no such connection: those are counted as closes).
+ * reachable this way and HTTP/2 has no such connection: those are counted as closes). Bytes arriving after the
+ * probe, while Undertow closes the connection (close listeners, XNIO, the socket), are not seen: their RST is
+ * counted as a plain close.
  */
 public final class IdleCloseAdvice {
     private IdleCloseAdvice() {

@@ -61,6 +61,9 @@ final class UndertowDemoServer implements DemoServer {
         if (keystore != null) {
             builder.addHttpsListener(0, host, tls(keystore)); // the second listener; its port is printed on a line of its own
         }
+        if (DemoOrigin.idleTimeoutMillis >= 0) { // Undertow's keep-alive idle timeout (60 s when unset)
+            builder.setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) DemoOrigin.idleTimeoutMillis);
+        }
         undertow = builder
                 .addHttpListener(port, host)
                 // HTTP/2 over cleartext for clients that ask (Upgrade: h2c): cf520 records such exchanges unjudged

@@ -59,6 +59,8 @@ final class OriginProcess implements AutoCloseable {
         String appJarProperty = "cf520.demo.thin.jar";
         String appJarFallback = "../demo-app/target/cf520-demo-app-0.1.0-SNAPSHOT.jar";
         String mainClass = "dev.cf520.demo.DemoOrigin";
+        /** Extra app arguments after the port flags (e.g. the demo's {@code --idle-timeout MILLIS}). */
+        final List<String> args = new ArrayList<>();
 
         Runtime(String name, Path javaHome, String tomcatLine, Layout layout) {
             this.name = name;
@@ -84,6 +86,12 @@ final class OriginProcess implements AutoCloseable {
             this.appJarProperty = jarProperty;
             this.appJarFallback = jarFallback;
             this.mainClass = main;
+            return this;
+        }
+
+        /** Appends app arguments, passed after the port flags. */
+        Runtime args(String... more) {
+            this.args.addAll(List.of(more));
             return this;
         }
 
@@ -218,6 +226,7 @@ final class OriginProcess implements AutoCloseable {
             cmd.add("--port");
             cmd.add("0");
         }
+        cmd.addAll(rt.args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
         OriginProcess o = new OriginProcess(pb.start());

@@ -71,6 +71,22 @@ public final class HookCheck {
         return methods;
     }
 
+    /**
+     * Every hook applies to this line and inlines into at least one method: how many methods each went into,
+     * in order (compare with another line); throws naming the first hook that does not.
+     */
+    public List<Integer> inlineAll(List<ContainerInstrumentation.Hook> hooks) throws IOException {
+        List<Integer> methods = new ArrayList<>();
+        for (ContainerInstrumentation.Hook h : hooks) {
+            int n = applies(h) ? inline(h) : 0;
+            if (n == 0) {
+                throw new AssertionError(line + ": " + describe(h));
+            }
+            methods.add(n);
+        }
+        return methods;
+    }
+
     public static String describe(ContainerInstrumentation.Hook hook) {
         return hook.typeName + " <- " + hook.adviceClass;
     }

@@ -1,6 +1,7 @@
 package dev.cf520.instrument.undertow;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresField;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -20,6 +21,9 @@ import java.util.List;
  *     the socket, after Undertow's header encoding and chunking; only what a non-blocking write consumed;</li>
  * <li>{@code UndertowLogger_$logger.undertowRequestFailed}, {@code ServletHandler.handleRequest},
  *     {@code LoggingExceptionHandler.handleThrowable}: a throwable from a handler, servlet or filter;</li>
+ * <li>{@code Undertow.ListenerInfo(..)} (each listener {@code Undertow.start()} binds) and, after an attach, the first
+ *     exchange on each port: the listener's keep-alive idle timeout (NO_REQUEST_TIMEOUT), once;</li>
+ * <li>{@code ParseTimeoutUpdater.run}: the NO_REQUEST_TIMEOUT timer closing an idle keep-alive connection;</li>
  * <li>{@code HttpServerExchange.invokeExchangeCompleteListeners}: the exchange is over, once, after its last byte;
  *     a response cut short after a throwable is Undertow's own abort (it truncates the conduit, dropping the connection).</li>
  * </ul>
@@ -46,6 +50,19 @@ public final class UndertowInstrumentation implements ContainerInstrumentation {
                         isMethod().and(named("executeRootHandler")).and(takesArguments(2))
                                 .and(takesArgument(1, named(EXCHANGE))),
                         PKG + "RootHandlerAdvice"),
+                new Hook("io.undertow.server.Connectors",
+                        isMethod().and(named("executeRootHandler")).and(takesArguments(2))
+                                .and(takesArgument(1, named(EXCHANGE))),
+                        PKG + "ListenerFirstExchangeAdvice"),
+                new Hook("io.undertow.Undertow$ListenerInfo", declaresField(named("openListener")),
+                        isConstructor().and(takesArguments(5)).and(takesArgument(0, String.class))
+                                .and(takesArgument(2, named("io.undertow.server.OpenListener"))),
+                        PKG + "ListenerStartAdvice"),
+                new Hook("io.undertow.server.protocol.ParseTimeoutUpdater",
+                        declaresField(named("requestIdleTimeout")).and(declaresField(named("parsing")))
+                                .and(declaresField(named("expireTime"))),
+                        isMethod().and(named("run")).and(takesArguments(0)),
+                        PKG + "IdleCloseAdvice"),
                 new Hook(EXCHANGE,
                         isMethod().and(named("invokeExchangeCompleteListeners")).and(takesArguments(0)),
                         PKG + "CompleteAdvice"),

@@ -11,10 +11,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Idle keep-alive closes counted at Tomcat 11 itself, no proxy: N connections, one request each, left idle past a
+ * Idle keep-alive closes counted at Tomcat 11 and 10.1 themselves, no proxy: N connections, one request each, left idle past a
  * short keepAliveTimeout, are N idle closes (cf520.idle.closes), each with an age near the timeout; connections the
  * client closes after their request are not idle closes and are not counted.
  */
@@ -23,10 +24,17 @@ class TomcatIdleClosesIT {
     private static final int CLIENT_CLOSED = 3;
     private static final long TIMEOUT_MILLIS = 1000;
 
-    @Test
-    void idleConnectionsAreCountedOnceAndClientClosesNot() throws Exception {
-        OriginProcess.Runtime rt = new OriginProcess.Runtime("tomcat-11/java-17/fat-jar", OriginProcess.java17(), "11",
-                OriginProcess.Layout.FAT_JAR).args("--idle-timeout", Long.toString(TIMEOUT_MILLIS));
+    static List<OriginProcess.Runtime> runtimes() {
+        return List.of(new OriginProcess.Runtime("tomcat-11/java-17/fat-jar", OriginProcess.java17(), "11",
+                        OriginProcess.Layout.FAT_JAR),
+                new OriginProcess.Runtime("tomcat-10.1/java-17/class-path", OriginProcess.java17(), "10.1",
+                        OriginProcess.Layout.CLASS_PATH));
+    }
+
+    @ParameterizedTest
+    @MethodSource("runtimes")
+    void idleConnectionsAreCountedOnceAndClientClosesNot(OriginProcess.Runtime tomcat) throws Exception {
+        OriginProcess.Runtime rt = tomcat.args("--idle-timeout", Long.toString(TIMEOUT_MILLIS));
         try (OtlpReceiver receiver = new OtlpReceiver();
                 OriginProcess origin = OriginProcess.start(rt, true, OriginProcess.testSettings(receiver))) {
             List<Socket> idle = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.cf520.instrument.jetty12;
 
 import dev.cf520.detect.IdleCloses;
+import java.nio.channels.SocketChannel;
 import java.util.concurrent.TimeoutException;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.io.EndPoint;
@@ -17,6 +18,10 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * shuts the output (FIN) and closes when the peer answers or the timeout passes again. Counted
  * once, at the FIN: the output still open, the parser waiting for a request's first byte (a part
  * of a request already parsed is a slow request, not an idle connection).
+ * <p>
+ * A race Jetty can see: request bytes already in the kernel's receive queue at the FIN (FIONREAD, a peek that
+ * consumes nothing): an idle_close_race. Jetty then waits to read again after its FIN, reads that request and
+ * runs the application on a connection whose output is shut: the servlet answers, the response never leaves.
  */
 public final class IdleCloseAdvice {
     private IdleCloseAdvice() {
@@ -27,8 +32,20 @@ public final class IdleCloseAdvice {
         EndPoint ep = connection.getEndPoint();
         if (cause instanceof TimeoutException && ep.isOpen() && !ep.isOutputShutdown() && connection.getParser().isStart()) {
             Connector c = connection.getConnector();
-            IdleCloses.closed("jetty", c instanceof NetworkConnector ? ((NetworkConnector) c).getLocalPort() : -1,
-                    ep instanceof IdleTimeout ? ((IdleTimeout) ep).getIdleFor() : -1);
+            int port = c instanceof NetworkConnector ? ((NetworkConnector) c).getLocalPort() : -1;
+            long idleMillis = ep instanceof IdleTimeout ? ((IdleTimeout) ep).getIdleFor() : -1;
+            int unread = 0;
+            try {
+                Object channel = ep.getTransport();
+                unread = channel instanceof SocketChannel ? ((SocketChannel) channel).socket().getInputStream().available() : 0;
+            } catch (Throwable t) {
+                unread = 0; // no FIONREAD here: the race stays invisible
+            }
+            if (unread > 0) {
+                IdleCloses.raced("jetty", port, String.valueOf(ep.getRemoteSocketAddress()).replaceFirst("^[^/]*/", ""), idleMillis, unread);
+            } else {
+                IdleCloses.closed("jetty", port, idleMillis);
+            }
         }
     }
 }

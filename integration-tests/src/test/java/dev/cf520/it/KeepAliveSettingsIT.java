@@ -59,7 +59,7 @@ class KeepAliveSettingsIT {
         }
     }
 
-    private static NumberDataPoint gauge(OtlpReceiver receiver, int port) throws InterruptedException {
+    static NumberDataPoint gauge(OtlpReceiver receiver, int port) throws InterruptedException {
         Optional<Metric> m = receiver.awaitMetric("cf520.connector.idle_timeout",
                 x -> x.getGauge().getDataPointsList().stream().anyMatch(d -> port(d) == port), Duration.ofSeconds(20));
         assertTrue(m.isPresent(), "gauge cf520.connector.idle_timeout for port " + port);
@@ -68,7 +68,7 @@ class KeepAliveSettingsIT {
         return points.stream().filter(d -> port(d) == port).findFirst().get();
     }
 
-    private static long port(NumberDataPoint d) {
+    static long port(NumberDataPoint d) {
         return OtlpReceiver.attr(d.getAttributesList(), "server.port").map(v -> v.getIntValue()).orElse(-1L);
     }
 

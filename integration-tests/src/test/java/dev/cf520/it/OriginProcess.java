@@ -59,6 +59,8 @@ final class OriginProcess implements AutoCloseable {
         String appJarProperty = "cf520.demo.thin.jar";
         String appJarFallback = "../demo-app/target/cf520-demo-app-0.1.0-SNAPSHOT.jar";
         String mainClass = "dev.cf520.demo.DemoOrigin";
+        /** More arguments for the app, e.g. {@code --idle-timeout 1000}. */
+        final List<String> appArgs = new ArrayList<>();
 
         Runtime(String name, Path javaHome, String tomcatLine, Layout layout) {
             this.name = name;
@@ -84,6 +86,12 @@ final class OriginProcess implements AutoCloseable {
             this.appJarProperty = jarProperty;
             this.appJarFallback = jarFallback;
             this.mainClass = main;
+            return this;
+        }
+
+        /** Adds arguments for the app after the port. */
+        Runtime appArgs(String... args) {
+            this.appArgs.addAll(List.of(args));
             return this;
         }
 
@@ -218,6 +226,7 @@ final class OriginProcess implements AutoCloseable {
             cmd.add("--port");
             cmd.add("0");
         }
+        cmd.addAll(rt.appArgs);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
         OriginProcess o = new OriginProcess(pb.start());

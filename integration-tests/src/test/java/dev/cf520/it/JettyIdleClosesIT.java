@@ -12,7 +12,16 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,13 +37,24 @@ class JettyIdleClosesIT {
     private static final int IDLE_MILLIS = 1000;
     private static final int IDLE = 5;
     private static final int CLIENT_CLOSED = 2;
+    private static final int SWEEP_IDLE_MILLIS = 300;
+    private static final Pattern RACED_PEER = Pattern.compile("reason=idle_close_race .*peer 127\\.0\\.0\\.1:(\\d+)\\)");
+    private static final Pattern FLAGGED_RAY = Pattern.compile("520-risk ray=([0-9a-f]{16}-SJC) reason=");
 
     static Stream<OriginProcess.Runtime> jettys() {
+        return jettys(IDLE_MILLIS);
+    }
+
+    static Stream<OriginProcess.Runtime> sweeps() {
+        return jettys(SWEEP_IDLE_MILLIS);
+    }
+
+    private static Stream<OriginProcess.Runtime> jettys(int idleMillis) {
         return Stream.of(
                 new OriginProcess.Runtime("jetty-12/java-17/fat-jar", OriginProcess.java17(), "11",
-                        OriginProcess.Layout.FAT_JAR).server("jetty").appArgs("--idle-timeout", "" + IDLE_MILLIS),
+                        OriginProcess.Layout.FAT_JAR).server("jetty").appArgs("--idle-timeout", "" + idleMillis),
                 JavaxContract.javaxOrigin("jetty-9.4/java-17/class-path", OriginProcess.java17(), "jetty-9.4", "jetty")
-                        .appArgs("--idle-timeout", "" + IDLE_MILLIS));
+                        .appArgs("--idle-timeout", "" + idleMillis));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -43,6 +63,7 @@ class JettyIdleClosesIT {
         try (OtlpReceiver receiver = new OtlpReceiver();
                 OriginProcess origin = OriginProcess.start(jetty, true, OriginProcess.testSettings(receiver))) {
             int port = origin.port();
+            warmUp(jetty, port);
             List<Socket> idle = new ArrayList<>();
             List<Long> answered = new ArrayList<>();
             try {
@@ -95,6 +116,132 @@ class JettyIdleClosesIT {
             assertTrue(mean >= IDLE_MILLIS / 1000.0 * 0.9 && mean < IDLE_MILLIS / 1000.0 * 5, "age near the timeout: " + mean);
             assertEquals(0, origin.stderr().stream().filter(l -> l.contains("reason=idle_close_race")).count(),
                     "no request was sent on an idle connection");
+        }
+    }
+
+    /**
+     * A sweep across the idle timeout: on each connection a second request sent within a few ms of the moment
+     * Jetty closes it for idleness. Judged by count relations only: every close Jetty made is counted once (the
+     * connections where the origin answered every request were closed by the client); each idle_close_race names
+     * a connection whose request got no response; each exchange flagged on a second request (Jetty 12.1 runs the
+     * application on a connection it closes outright) is one the client got no response on.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sweeps")
+    void aSweepAcrossTheIdleTimeoutReportsOnlyRequestsThatWereLost(OriginProcess.Runtime jetty) throws Exception {
+        int connections = 120;
+        try (OtlpReceiver receiver = new OtlpReceiver();
+                OriginProcess origin = OriginProcess.start(jetty, true, OriginProcess.testSettings(receiver))) {
+            int port = origin.port();
+            warmUp(jetty, port);
+            Set<Integer> lostPorts = ConcurrentHashMap.newKeySet(); // client ports of connections the origin closed unanswered
+            Set<String> lostRays = ConcurrentHashMap.newKeySet();
+            Set<Integer> closedAfterAnswer = ConcurrentHashMap.newKeySet();
+            Map<String, Integer> endings = new ConcurrentHashMap<>(); // request index: status/ending -> connections
+            Set<String> keptOpenRays = ConcurrentHashMap.newKeySet(); // answered, on connections the origin kept open
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<?>> all = new ArrayList<>();
+                for (int i = 0; i < connections; i++) {
+                    all.add(pool.submit(() -> {
+                        List<String> mine = new ArrayList<>();
+                        try (Socket s = new Socket("127.0.0.1", port)) {
+                            s.setSoTimeout(5000);
+                            for (int request = 0; request < 2; request++) {
+                                String ray = CatalogContract.newRay();
+                                if (request == 1) {
+                                    long micros = SWEEP_IDLE_MILLIS * 1000L + ThreadLocalRandom.current().nextLong(-3000, 3001);
+                                    Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
+                                }
+                                RawHttp.Response r;
+                                try {
+                                    RawHttp.send(s.getOutputStream(), port, "GET", "/hello", CatalogContract.edgeHeaders(ray));
+                                    r = RawHttp.read(s.getInputStream());
+                                } catch (java.io.IOException e) {
+                                    r = null;
+                                }
+                                endings.merge(request + ":" + (r == null ? "write failed" : r.status() + "/" + r.ending), 1,
+                                        Integer::sum);
+                                if (r == null || r.status() != 200 || !"open".equals(r.ending)) {
+                                    lostPorts.add(s.getLocalPort());
+                                    lostRays.add(ray);
+                                    return null;
+                                }
+                                mine.add(ray);
+                            }
+                            // answered both; did Jetty close right after (the idle timeout fired as the second request
+                            // was read, and its response still got out)? Its own next idle close is 300 ms away.
+                            s.setSoTimeout(150);
+                            try {
+                                if (s.getInputStream().read() < 0) {
+                                    closedAfterAnswer.add(s.getLocalPort());
+                                }
+                            } catch (SocketTimeoutException e) {
+                                keptOpenRays.addAll(mine); // still open: the client closes it
+                            } catch (java.io.IOException e) {
+                                closedAfterAnswer.add(s.getLocalPort());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : all) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            long expected = lostPorts.size() + closedAfterAnswer.size();
+            Optional<Metric> closes = receiver.awaitMetric("cf520.idle.closes", m -> closes(m, port) >= expected,
+                    Duration.ofSeconds(15));
+            Thread.sleep(1500);
+            long counted = receiver.awaitMetric("cf520.idle.closes", m -> true, Duration.ofSeconds(1)).map(m -> closes(m, port))
+                    .orElse(0L);
+            List<Integer> racedPeers = new ArrayList<>();
+            List<String> flagged = new ArrayList<>();
+            for (String l : origin.stderr()) {
+                Matcher raced = RACED_PEER.matcher(l);
+                if (raced.find()) {
+                    racedPeers.add(Integer.parseInt(raced.group(1)));
+                }
+                Matcher ray = FLAGGED_RAY.matcher(l);
+                if (ray.find()) {
+                    flagged.add(ray.group(1));
+                }
+            }
+            long flaggedLost = flagged.stream().filter(lostRays::contains).count();
+            System.out.println(jetty + ": sweep of " + connections + " connections, idle timeout " + SWEEP_IDLE_MILLIS
+                    + " ms +-3 ms: lost " + lostPorts.size() + ", closed right after an answer " + closedAfterAnswer.size()
+                    + ", idle closes counted " + counted + ", idle_close_race " + racedPeers.size()
+                    + ", exchanges flagged on a lost request " + flaggedLost + " (flagged in all " + flagged.size() + "); client saw "
+                    + new java.util.TreeMap<>(endings));
+            assertEquals(expected, counted, "one idle close counted per connection the origin closed");
+            Set<Integer> closedByOrigin = new java.util.HashSet<>(lostPorts);
+            closedByOrigin.addAll(closedAfterAnswer);
+            List<Integer> racedElsewhere = racedPeers.stream().filter(p -> !closedByOrigin.contains(p))
+                    .collect(java.util.stream.Collectors.toList());
+            System.out.println(jetty + ": idle_close_race on a lost request " + racedPeers.stream().filter(lostPorts::contains)
+                    .count() + ", on a request answered before the close " + racedPeers.stream()
+                    .filter(closedAfterAnswer::contains).count());
+            assertEquals(List.of(), racedElsewhere, "each idle_close_race is a connection the origin closed");
+            assertTrue(flagged.stream().noneMatch(keptOpenRays::contains),
+                    "no request answered on a connection the origin kept is flagged: " + flagged);
+        }
+    }
+
+    /**
+     * A cold origin (class loading, the agent's first exchange) may take longer than a short idle timeout to answer
+     * its first request: Jetty then times that exchange out (an exchange in progress, not an idle close; not
+     * counted). One answered request on a connection of its own first; the client closes it.
+     */
+    private static void warmUp(OriginProcess.Runtime jetty, int port) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            RawHttp.Response w = RawHttp.get(port, "/hello", CatalogContract.edgeHeaders(CatalogContract.newRay()), 10_000);
+            if (w.status() == 200) {
+                return;
+            }
+            System.out.println(jetty + ": cold request not answered: " + w.ending);
+            assertTrue(attempt < 3, "the origin answers once warm");
         }
     }
 

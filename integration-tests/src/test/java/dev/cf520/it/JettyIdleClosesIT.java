@@ -52,9 +52,9 @@ class JettyIdleClosesIT {
     private static Stream<OriginProcess.Runtime> jettys(int idleMillis) {
         return Stream.of(
                 new OriginProcess.Runtime("jetty-12/java-17/fat-jar", OriginProcess.java17(), "11",
-                        OriginProcess.Layout.FAT_JAR).server("jetty").appArgs("--idle-timeout", "" + idleMillis),
+                        OriginProcess.Layout.FAT_JAR).server("jetty").args("--idle-timeout", "" + idleMillis),
                 JavaxContract.javaxOrigin("jetty-9.4/java-17/class-path", OriginProcess.java17(), "jetty-9.4", "jetty")
-                        .appArgs("--idle-timeout", "" + idleMillis));
+                        .args("--idle-timeout", "" + idleMillis));
     }
 
     @ParameterizedTest(name = "{0}")

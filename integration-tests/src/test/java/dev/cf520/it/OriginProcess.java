@@ -59,8 +59,8 @@ final class OriginProcess implements AutoCloseable {
         String appJarProperty = "cf520.demo.thin.jar";
         String appJarFallback = "../demo-app/target/cf520-demo-app-0.1.0-SNAPSHOT.jar";
         String mainClass = "dev.cf520.demo.DemoOrigin";
-        /** More arguments for the app, e.g. {@code --idle-timeout 1000}. */
-        final List<String> appArgs = new ArrayList<>();
+        /** Extra app arguments after the port flags (e.g. the demo's {@code --idle-timeout MILLIS}). */
+        final List<String> args = new ArrayList<>();
 
         Runtime(String name, Path javaHome, String tomcatLine, Layout layout) {
             this.name = name;
@@ -89,9 +89,9 @@ final class OriginProcess implements AutoCloseable {
             return this;
         }
 
-        /** Adds arguments for the app after the port. */
-        Runtime appArgs(String... args) {
-            this.appArgs.addAll(List.of(args));
+        /** Appends app arguments, passed after the port flags. */
+        Runtime args(String... more) {
+            this.args.addAll(List.of(more));
             return this;
         }
 
@@ -226,7 +226,7 @@ final class OriginProcess implements AutoCloseable {
             cmd.add("--port");
             cmd.add("0");
         }
-        cmd.addAll(rt.appArgs);
+        cmd.addAll(rt.args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(env);
         OriginProcess o = new OriginProcess(pb.start());

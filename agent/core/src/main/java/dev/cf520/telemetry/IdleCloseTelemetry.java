@@ -49,6 +49,10 @@ final class IdleCloseTelemetry implements IdleCloses.Listener {
             Attributes a = Attributes.of(SpanAttributes.CF520_CONTAINER, container, SpanAttributes.SERVER_PORT,
                     (long) port);
             closes.add(1, a);
+            if (LOG.isDebugEnabled()) { // when it happened, to line a close up with an edge's 502
+                LOG.debug("cf520 idle close: {} port {} closed a keep-alive connection idle for {} ms", container, port,
+                        idleMillis);
+            }
             if (idleMillis >= 0) {
                 age.record(idleMillis / 1000.0, a);
             }

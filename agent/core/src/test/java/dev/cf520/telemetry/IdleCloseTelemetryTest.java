@@ -56,6 +56,22 @@ class IdleCloseTelemetryTest {
     }
 
     @Test
+    void atDebugEachCloseIsALineStampedWhenItHappened() {
+        listening();
+        try (dev.cf520.log.LogCapture log = dev.cf520.log.LogCapture.start()) {
+            dev.cf520.log.Logs.configure("debug", 1000);
+            IdleCloses.closed("tomcat", 8080, 1_003);
+            IdleCloses.raced("tomcat", 8080, "127.0.0.1:5000", 1_001, 76); // a race is a close too
+            List<String> lines = log.linesContaining("cf520 idle close: ");
+            assertEquals(2, lines.size(), lines.toString());
+            assertTrue(lines.get(0).matches("^\\d{4}-\\d\\d-\\d\\dT\\S+Z DEBUG .*cf520 idle close: tomcat port 8080 "
+                    + "closed a keep-alive connection idle for 1003 ms$"), lines.get(0));
+        } finally {
+            dev.cf520.log.Logs.configure("info", 120); // the defaults
+        }
+    }
+
+    @Test
     void aRaceIsARiskSpanAndARiskEventAndAClose() {
         listening();
         IdleCloses.raced("undertow", 8443, "198.51.100.7", 59_998, 87);

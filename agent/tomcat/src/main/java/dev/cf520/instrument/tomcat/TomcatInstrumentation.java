@@ -23,7 +23,9 @@ import java.util.List;
  * <li>{@code Http11Processor.prepareSendfile}: a static file's body goes out by sendfile, past the socket writes;</li>
  * <li>{@code Http11OutputBuffer.nextRequest/recycle}: the exchange is over, on keep-alive or on close;</li>
  * <li>{@code AbstractProtocol.start}, or on attach the first {@code CoyoteAdapter.service} of each
- *     connector: its keep-alive and header-size settings, checked against the upstream's pool.</li>
+ *     connector: its keep-alive and header-size settings, checked against the upstream's pool;</li>
+ * <li>{@code AbstractProtocol.ConnectionHandler.process}: an idle keep-alive connection closed at keepAliveTimeout
+ *     (NIO), counted, or an idle-close race when request bytes were already waiting on it.</li>
  * </ul>
  * Ending at the output buffer rather than at {@code CoyoteAdapter.service} makes async exchanges
  * (startAsync, then complete / timeout / error on any thread) end exactly once, and sees what
@@ -74,6 +76,10 @@ public final class TomcatInstrumentation implements ContainerInstrumentation {
                         PKG + "ConnectorFirstExchangeAdvice"),
                 new Hook("org.apache.coyote.AbstractProcessor",
                         isMethod().and(named("setErrorState")).and(takesArguments(2)),
-                        PKG + "ErrorStateAdvice"));
+                        PKG + "ErrorStateAdvice"),
+                new Hook("org.apache.coyote.AbstractProtocol$ConnectionHandler",
+                        isMethod().and(named("process")).and(takesArguments(2))
+                                .and(takesArgument(1, named("org.apache.tomcat.util.net.SocketEvent"))),
+                        PKG + "IdleCloseAdvice"));
     }
 }

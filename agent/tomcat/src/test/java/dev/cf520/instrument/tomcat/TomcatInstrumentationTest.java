@@ -33,4 +33,15 @@ class TomcatInstrumentationTest {
     void everyHookInlinesIntoTheSameMethodsAsOnTomcat101(String line) throws Exception {
         assertEquals(inlinedInto("tomcat-10.1"), inlinedInto(line));
     }
+
+    /** The idle-close hook lands in exactly one method, ConnectionHandler.process, on each line. */
+    @ParameterizedTest
+    @ValueSource(strings = {"tomcat-9", "tomcat-10.1", "tomcat-11"})
+    void idleCloseHookInlinesIntoTheConnectionHandlerOnly(String line) throws Exception {
+        HookCheck check = HookCheck.ofDirectory(line, Paths.get(System.getProperty("cf520.lines.dir", "target/lines"), line));
+        List<Hook> hooks = new TomcatInstrumentation().hooks();
+        Hook idle = hooks.get(hooks.size() - 1);
+        assertTrue(HookCheck.describe(idle).contains("IdleCloseAdvice"), HookCheck.describe(idle));
+        assertEquals(1, check.inline(idle), line + ": " + HookCheck.describe(idle));
+    }
 }

@@ -234,7 +234,7 @@ class JettyIdleClosesIT {
      * its first request: Jetty then times that exchange out (an exchange in progress, not an idle close; not
      * counted). One answered request on a connection of its own first; the client closes it.
      */
-    private static void warmUp(OriginProcess.Runtime jetty, int port) throws Exception {
+    static void warmUp(Object jetty, int port) throws Exception {
         for (int attempt = 1; ; attempt++) {
             RawHttp.Response w = RawHttp.get(port, "/hello", CatalogContract.edgeHeaders(CatalogContract.newRay()), 10_000);
             if (w.status() == 200) {

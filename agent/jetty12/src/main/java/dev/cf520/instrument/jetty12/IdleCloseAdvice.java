@@ -36,7 +36,8 @@ public final class IdleCloseAdvice {
         }
         Connector c = connection.getConnector();
         int port = c instanceof NetworkConnector ? ((NetworkConnector) c).getLocalPort() : -1;
-        long idleMillis = ep instanceof IdleTimeout ? ((IdleTimeout) ep).getIdleFor() : -1;
+        // at least the timeout: a request read since Jetty's check decided to close resets getIdleFor
+        long idleMillis = ep instanceof IdleTimeout ? Math.max(((IdleTimeout) ep).getIdleFor(), ep.getIdleTimeout()) : -1;
         int unread = 0;
         try {
             Object channel = ep.getTransport();

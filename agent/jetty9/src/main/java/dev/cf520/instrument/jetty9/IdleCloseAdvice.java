@@ -33,7 +33,8 @@ public final class IdleCloseAdvice {
         if (cause instanceof TimeoutException && ep.isOpen() && !ep.isOutputShutdown() && connection.getParser().isStart()) {
             Connector c = connection.getConnector();
             int port = c instanceof NetworkConnector ? ((NetworkConnector) c).getLocalPort() : -1;
-            long idleMillis = ep instanceof IdleTimeout ? ((IdleTimeout) ep).getIdleFor() : -1;
+            // at least the timeout: a request read since Jetty's check decided to close resets getIdleFor
+            long idleMillis = ep instanceof IdleTimeout ? Math.max(((IdleTimeout) ep).getIdleFor(), ep.getIdleTimeout()) : -1;
             int unread = 0;
             try {
                 Object channel = ep.getTransport();

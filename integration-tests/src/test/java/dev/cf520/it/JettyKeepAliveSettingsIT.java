@@ -55,4 +55,31 @@ class JettyKeepAliveSettingsIT {
                     "one line per connector, not per exchange");
         }
     }
+
+    /**
+     * Attached to a running Jetty: its connectors started before the agent, so each one is read at its first
+     * exchange after the attach (HttpChannelState.onRequest / HttpChannel.onRequest), once.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jettys")
+    void attachedToARunningJettyEachConnectorIsReadAtItsFirstExchange(OriginProcess.Runtime jetty) throws Exception {
+        try (OtlpReceiver receiver = new OtlpReceiver();
+                OriginProcess origin = OriginProcess.start(jetty, false, java.util.Map.of())) {
+            AttachIT.Cli cli = AttachIT.Cli.run(origin.javaHome(), "attach", Long.toString(origin.pid()),
+                    "otel.exporter.otlp.endpoint=" + receiver.endpoint(), "otel.metric.export.interval=500",
+                    "otel.service.name=cf520-attach");
+            assertEquals(0, cli.exit, cli.output);
+            assertTrue(origin.stderr().stream().noneMatch(l -> l.contains("closes idle keep-alive")),
+                    "nothing read before the connector's first exchange: " + origin.agentLines());
+            for (int i = 0; i < 3; i++) {
+                RawHttp.get(origin.port(), "/hello", CatalogContract.edgeHeaders(CatalogContract.newRay()), 1500);
+            }
+            String idle = origin.awaitStderr(l -> l.contains("520-risk setting: jetty connector on port " + origin.port()
+                    + " closes idle keep-alive connections after 30 s"), Duration.ofSeconds(20));
+            assertNotNull(idle, String.join("\n", origin.agentLines()));
+            assertEquals(30.0, KeepAliveSettingsIT.gauge(receiver, origin.port()).getAsDouble(), 0.001);
+            assertEquals(1, origin.stderr().stream().filter(l -> l.contains("closes idle keep-alive")).count(),
+                    "one line per connector, not per exchange");
+        }
+    }
 }

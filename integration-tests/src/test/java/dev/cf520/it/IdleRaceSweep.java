@@ -63,11 +63,12 @@ abstract class IdleRaceSweep {
     /**
      * How far a 502 may lie from the agent's close: both clocks are this machine's wall clock, nginx's $msec is
      * cached per event-loop turn (ms), and the agent stamps its line just before the socket is closed. Measured: most
-     * 502s lie 1-2 ms from their close, a few 10-30 ms when the loaded 2-core machine deschedules nginx's worker.
-     * Probes are a second apart, so within 100 ms a 502 can only match the close of its own pooled connection; each
-     * 502 must also match a close of its own (one-to-one).
+     * 502s lie 0-4 ms from their close, some 10-30 ms when the loaded 2-core machine deschedules nginx's worker, and
+     * up to 49 ms for an attributed race (the container closes only after the agent's WARN and span, the first of
+     * which loads classes). Probes are a second apart, so within 200 ms a 502 can only match the close of its own
+     * pooled connection; each 502 must also match a close of its own (one-to-one).
      */
-    static final long MATCH_MILLIS = 100;
+    static final long MATCH_MILLIS = 200;
 
     /** A fresh runtime for the container under test (each origin gets its own {@code --idle-timeout}). */
     abstract OriginProcess.Runtime runtime();
@@ -155,70 +156,106 @@ abstract class IdleRaceSweep {
     void sweepAcrossTheOriginsIdleClose() throws Exception {
         EdgeProxies.assumeInstalled();
         long started = System.nanoTime();
-        try (OtlpReceiver receiver = new OtlpReceiver();
-                OriginProcess race = origin(receiver, idleTimeoutMillis());
-                OriginProcess control = origin(receiver, CONTROL_IDLE_MILLIS);
-                Nginx nginx = Nginx.start(race.port(), control.port())) {
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            Lane r;
-            Lane c;
+        try (OtlpReceiver receiver = new OtlpReceiver()) {
+            // the two origins start side by side (JVM start-up is most of this test's time beside the sweep)
+            java.util.concurrent.CompletableFuture<OriginProcess> controlStart =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return origin(receiver, CONTROL_IDLE_MILLIS);
+                        } catch (Exception e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    });
+            OriginProcess race;
             try {
-                Future<Lane> rf = pool.submit(() -> sweep("race", nginx.racePort, race.port()));
-                Future<Lane> cf = pool.submit(() -> sweep("control", nginx.controlPort, control.port()));
-                r = rf.get(120, TimeUnit.SECONDS);
-                c = cf.get(120, TimeUnit.SECONDS);
-            } finally {
-                pool.shutdownNow();
+                race = origin(receiver, idleTimeoutMillis());
+            } catch (Exception | AssertionError e) {
+                controlStart.thenAccept(IdleRaceSweep::stop);
+                throw e;
             }
-            // the race lane's last connection idles out too; the control's stays (1000 s)
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis() + 3000);
-            while (!established(race.port()).isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
+            try (race; OriginProcess control = controlStart.get(90, TimeUnit.SECONDS);
+                    Nginx nginx = Nginx.start(race.port(), control.port())) {
+                sweepBehindNginx(receiver, race, control, nginx, started);
             }
-            int provoked = r.closed();
-            int controlClosed = c.closed();
-            nginx.judge(r);
-            nginx.judge(c);
-
-            long counted = awaitClosesCounted(receiver, race.port(), provoked);
-            long controlCounted = closesCounted(receiver, control.port());
-            List<Instant> agentCloses = agentCloses(race);
-            List<Span> raceSpans = raceSpans(receiver, race.port());
-            List<String> raceWarns = race.agentLines().stream().filter(l -> l.contains("reason=idle_close_race"))
-                    .collect(Collectors.toList());
-            Optional<HistogramDataPoint> age = age(receiver, race.port());
-            String table = table(r, c, provoked, counted, agentCloses, raceSpans, raceWarns, age, controlClosed,
-                    controlCounted, (System.nanoTime() - started) / 1_000_000_000.0);
-            Path out = Paths.get("target", "idle-race-" + container() + ".md");
-            Files.writeString(out, table);
-            String ctx = table + "\nrace origin agent lines:\n" + String.join("\n", race.agentLines());
-
-            for (Lane lane : List.of(r, c)) {
-                for (Probe p : lane.probes) {
-                    assertTrue(p.status == 200 || p.is502(), lane.name + " probe " + p.ray + ": the origin answered "
-                            + p.status + " (" + p.upstreamStatus + "); only a 200 or the race's 502 is expected\n" + table);
-                }
-            }
-            assertTrue(provoked > 0, "the sweep crossed the idle timeout, so the origin closed connections\n" + ctx);
-            assertEquals(provoked, counted, "idle closes counted = idle closes the sweep provoked\n" + ctx);
-            assertEquals(counted, agentCloses.size(), "one DEBUG line per counted close\n" + ctx);
-            java.util.Set<Instant> matched = new java.util.HashSet<>();
-            for (Probe p : r.probes) {
-                if (p.is502()) {
-                    long d = nearest(agentCloses, p.proxyMsec);
-                    assertTrue(d <= MATCH_MILLIS, "502 of " + p.ray + " lies " + d + " ms from the nearest idle close the"
-                            + " agent counted\n" + ctx);
-                    agentCloses.stream().filter(i -> Math.abs(i.toEpochMilli() - p.proxyMsec) == d).forEach(matched::add);
-                }
-            }
-            assertEquals(r.count502(), matched.size(), "each 502 has an idle close of its own\n" + ctx);
-            assertEquals(0, c.count502(), "control: origin outlasts the proxy, no 502\n" + ctx);
-            assertEquals(0, controlClosed, "control: the origin closed nothing\n" + ctx);
-            assertEquals(0, controlCounted, "control: the agent counted no idle close\n" + ctx);
-            assertTrue(age.isPresent() && age.get().getCount() == counted, "one age per close\n" + ctx);
-            assertTrue(age.get().getMin() >= idleTimeoutMillis() / 1000.0 - 0.1
-                    && age.get().getMax() <= idleTimeoutMillis() / 1000.0 + 1.5, "ages near the idle timeout\n" + ctx);
         }
+    }
+
+    private static void stop(OriginProcess o) {
+        try {
+            o.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sweepBehindNginx(OtlpReceiver receiver, OriginProcess race, OriginProcess control, Nginx nginx,
+            long started) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Lane r;
+        Lane c;
+        try {
+            Future<Lane> rf = pool.submit(() -> sweep("race", nginx.racePort, race.port()));
+            Future<Lane> cf = pool.submit(() -> sweep("control", nginx.controlPort, control.port()));
+            r = rf.get(120, TimeUnit.SECONDS);
+            c = cf.get(120, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        // the race lane's last connection idles out too; the control's stays (1000 s)
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(idleTimeoutMillis() + 3000);
+        while (!established(race.port()).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        int provoked = r.closed();
+        int controlClosed = c.closed();
+        nginx.judge(r);
+        nginx.judge(c);
+
+        long counted = awaitClosesCounted(receiver, race.port(), provoked);
+        long controlCounted = closesCounted(receiver, control.port());
+        List<Instant> agentCloses = agentCloses(race);
+        List<Span> raceSpans = raceSpans(receiver, race.port());
+        List<String> raceWarns = race.agentLines().stream().filter(l -> l.contains("reason=idle_close_race"))
+                .collect(Collectors.toList());
+        Optional<HistogramDataPoint> age = age(receiver, race.port());
+        String table = table(r, c, provoked, counted, agentCloses, raceSpans, raceWarns, age, controlClosed,
+                controlCounted, (System.nanoTime() - started) / 1_000_000_000.0);
+        Path out = Paths.get("target", "idle-race-" + container() + ".md");
+        Files.writeString(out, table);
+        String ctx = table + "\nrace origin agent lines:\n" + String.join("\n", race.agentLines());
+
+        for (Lane lane : List.of(r, c)) {
+            for (Probe p : lane.probes) {
+                assertTrue(p.status == 200 || p.is502(), lane.name + " probe " + p.ray + ": the origin answered "
+                        + p.status + " (" + p.upstreamStatus + "); only a 200 or the race's 502 is expected\n" + table);
+            }
+        }
+        assertTrue(provoked > 0, "the sweep crossed the idle timeout, so the origin closed connections\n" + ctx);
+        assertEquals(provoked, counted, "idle closes counted = idle closes the sweep provoked\n" + ctx);
+        assertEquals(counted, agentCloses.size(), "one DEBUG line per counted close\n" + ctx);
+        java.util.Set<Instant> matched = new java.util.HashSet<>();
+        for (Probe p : r.probes) {
+            if (p.is502()) {
+                long d = nearest(agentCloses, p.proxyMsec);
+                assertTrue(d <= MATCH_MILLIS, "502 of " + p.ray + " lies " + d + " ms from the nearest idle close the"
+                        + " agent counted\n" + ctx);
+                agentCloses.stream().filter(i -> Math.abs(i.toEpochMilli() - p.proxyMsec) == d).forEach(matched::add);
+            }
+        }
+        assertEquals(r.count502(), matched.size(), "each 502 has an idle close of its own\n" + ctx);
+        // a race the agent attributes is a request lost on a closing connection: with no retry, a 502 at nginx
+        assertEquals(raceSpans.size(), raceWarns.size(), "one WARN line per attributed race\n" + ctx);
+        for (Span s : raceSpans) {
+            long at = s.getEndTimeUnixNano() / 1_000_000;
+            assertTrue(r.probes.stream().anyMatch(p -> p.is502() && Math.abs(p.proxyMsec - at) <= MATCH_MILLIS),
+                    "the race the agent attributed at " + Instant.ofEpochMilli(at) + " is a 502 at nginx\n" + ctx);
+        }
+        assertEquals(0, c.count502(), "control: origin outlasts the proxy, no 502\n" + ctx);
+        assertEquals(0, controlClosed, "control: the origin closed nothing\n" + ctx);
+        assertEquals(0, controlCounted, "control: the agent counted no idle close\n" + ctx);
+        assertTrue(age.isPresent() && age.get().getCount() == counted, "one age per close\n" + ctx);
+        assertTrue(age.get().getMin() >= idleTimeoutMillis() / 1000.0 - 0.1
+                && age.get().getMax() <= idleTimeoutMillis() / 1000.0 + 1.5, "ages near the idle timeout\n" + ctx);
     }
 
     private OriginProcess origin(OtlpReceiver receiver, long idleMillis) throws Exception {

@@ -38,6 +38,9 @@ final class JettyDemoServer implements DemoServer {
                 new HTTP2CServerConnectionFactory(config));
         connector.setHost(host);
         connector.setPort(port);
+        if (DemoOrigin.idleTimeoutMillis >= 0) {
+            connector.setIdleTimeout(DemoOrigin.idleTimeoutMillis); // Jetty's default: 30 s
+        }
         server.addConnector(connector);
         server.setHandler(coreHandler ? new JettyHandlerDemo() : servlets());
         server.start();

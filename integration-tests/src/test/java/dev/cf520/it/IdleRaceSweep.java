@@ -262,7 +262,13 @@ abstract class IdleRaceSweep {
         Map<String, String> props = new java.util.LinkedHashMap<>(OriginProcess.testSettings(receiver));
         props.put("cf520.log-level", "debug"); // the "cf520 idle close" lines, with their time
         props.put("cf520.log-lines-per-minute", "100000");
-        return OriginProcess.start(runtime().args("--idle-timeout", Long.toString(idleMillis)), true, props);
+        OriginProcess o = OriginProcess.start(runtime().args("--idle-timeout", Long.toString(idleMillis)), true, props);
+        warmUp(o.port());
+        return o;
+    }
+
+    /** Before the sweep, on the origin directly (not through the proxy): none by default. */
+    void warmUp(int originPort) throws Exception {
     }
 
     /** A warm-up, then the sweep: each probe after a gap measured from the previous response. */

@@ -68,7 +68,7 @@ class KeepAliveSettingsIT {
         return points.stream().filter(d -> port(d) == port).findFirst().get();
     }
 
-    private static long port(NumberDataPoint d) {
+    static long port(NumberDataPoint d) {
         return OtlpReceiver.attr(d.getAttributesList(), "server.port").map(v -> v.getIntValue()).orElse(-1L);
     }
 

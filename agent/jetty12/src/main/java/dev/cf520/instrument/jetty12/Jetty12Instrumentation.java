@@ -4,12 +4,14 @@ import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperClass;
 import static net.bytebuddy.matcher.ElementMatchers.isMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.cf520.agent.ContainerInstrumentation;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -27,8 +29,12 @@ import net.bytebuddy.matcher.ElementMatcher;
  *     (Jetty 12.0: {@code HttpChannelState$HandlerInvoker.completeStream}, gated on the method being
  *     declared there): the exchange is over, after its last write completed (async included: Jetty
  *     completes the stream once, whichever thread completes the callback).</li>
+ * <li>{@code ServerConnector.doStart} (gated on {@code setReusePort}, which Jetty 9.4 lacks) and, for attach,
+ *     {@code HttpChannelState.onRequest}: each connector's idle timeout and response header limit, once;</li>
+ * <li>{@code HttpConnection.onIdleExpired}: the idle timeout closes a keep-alive connection between
+ *     requests.</li>
  * </ul>
- * Every class named here except SocketChannelEndPoint exists only in Jetty 12 ({@code server.internal},
+ * Every class named here except SocketChannelEndPoint and ServerConnector exists only in Jetty 12 ({@code server.internal},
  * {@code ee10}); Jetty 9.4's SocketChannelEndPoint inherits flush from ChannelEndPoint, so the gate
  * (declares flush, extends SelectableChannelEndPoint) leaves it alone.
  */
@@ -53,10 +59,19 @@ public final class Jetty12Instrumentation implements ContainerInstrumentation {
                 .and(takesArgument(0, ByteBuffer[].class));
         ElementMatcher.Junction<MethodDescription> completeStream = isMethod().and(named("completeStream"))
                 .and(takesArguments(2)).and(takesArgument(0, named("org.eclipse.jetty.server.HttpStream")));
+        ElementMatcher.Junction<MethodDescription> onRequest = isMethod().and(named("onRequest")).and(takesArguments(1))
+                .and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request")));
         return List.of(
-                new Hook(CHANNEL, isMethod().and(named("onRequest")).and(takesArguments(1))
-                        .and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request"))),
+                new Hook(CHANNEL, onRequest,
                         PKG + "RequestAdvice"),
+                new Hook(CHANNEL, onRequest,
+                        PKG + "ConnectorFirstExchangeAdvice"),
+                new Hook("org.eclipse.jetty.server.ServerConnector", declaresMethod(named("setReusePort")),
+                        isMethod().and(named("doStart")).and(takesArguments(0)), PKG + "ConnectorStartAdvice"),
+                new Hook("org.eclipse.jetty.server.internal.HttpConnection",
+                        isMethod().and(named("onIdleExpired")).and(takesArguments(TimeoutException.class))
+                                .and(returns(boolean.class)),
+                        PKG + "IdleCloseAdvice"),
                 new Hook("org.eclipse.jetty.io.SocketChannelEndPoint",
                         declaresMethod(flush).and(hasSuperClass(named("org.eclipse.jetty.io.SelectableChannelEndPoint"))),
                         flush, PKG + "FlushAdvice"),

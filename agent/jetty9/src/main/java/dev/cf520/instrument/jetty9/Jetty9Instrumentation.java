@@ -29,10 +29,15 @@ import net.bytebuddy.matcher.ElementMatcher;
  * <li>{@code HttpChannel.abort(Throwable)}: Jetty drops the connection (its own abort, or the peer gone);</li>
  * <li>{@code HttpChannel.onCompleted()}: the exchange is over, once, after its output was closed
  *     (the last write completed or failed), for sync and async requests alike.</li>
+ * <li>{@code ServerConnector.doStart} and, for attach, {@code HttpChannel.onRequest}: each connector's idle
+ *     timeout and response header limit, once;</li>
+ * <li>{@code HttpConnection.onFillInterestedFailed(Throwable)}: the idle timeout closes a keep-alive
+ *     connection waiting for its next request.</li>
  * </ul>
  * Class names such as {@code HttpChannel} exist in Jetty 10-12 too (Jetty 12: an interface): every hook
  * is gated on the 9.x logging field (its own or its outer class's {@code LOG}, an {@code org.eclipse.jetty.util.log.Logger};
- * Jetty 10 moved to slf4j) and on the exact method the advice is inlined into.
+ * Jetty 10 moved to slf4j) and on the exact method the advice is inlined into; ServerConnector, which
+ * declares no LOG, on {@code setSoLingerTime} (removed in Jetty 10).
  */
 public final class Jetty9Instrumentation implements ContainerInstrumentation {
     private static final String PKG = "dev.cf520.instrument.jetty9.";
@@ -59,8 +64,17 @@ public final class Jetty9Instrumentation implements ContainerInstrumentation {
                 .and(takesArguments(1)).and(takesArgument(0, Throwable.class));
         ElementMatcher.Junction<MethodDescription> flush = isMethod().and(named("flush"))
                 .and(takesArguments(1)).and(takesArgument(0, ByteBuffer[].class));
+        ElementMatcher.Junction<MethodDescription> doStart = isMethod().and(named("doStart")).and(takesArguments(0));
+        ElementMatcher.Junction<MethodDescription> fillFailed = isMethod().and(named("onFillInterestedFailed"))
+                .and(takesArguments(1)).and(takesArgument(0, Throwable.class));
         return List.of(
                 new Hook(CHANNEL, jetty9(onRequest), onRequest, PKG + "RequestAdvice"),
+                new Hook(CHANNEL, jetty9(onRequest), onRequest, PKG + "ConnectorFirstExchangeAdvice"),
+                new Hook("org.eclipse.jetty.server.ServerConnector",
+                        declaresMethod(named("setSoLingerTime")).and(declaresMethod(doStart)), doStart,
+                        PKG + "ConnectorStartAdvice"),
+                new Hook("org.eclipse.jetty.server.HttpConnection", jetty9(fillFailed), fillFailed,
+                        PKG + "IdleCloseAdvice"),
                 new Hook(CHANNEL, jetty9(handleException), handleException, PKG + "HandleExceptionAdvice"),
                 new Hook(CHANNEL, jetty9(abort), abort, PKG + "AbortAdvice"),
                 new Hook(CHANNEL, jetty9(onCompleted), onCompleted, PKG + "CompletedAdvice"),

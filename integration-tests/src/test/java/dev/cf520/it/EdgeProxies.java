@@ -550,6 +550,9 @@ final class EdgeProxies implements AutoCloseable {
                         + " client connection)");
             } else if (!HAPROXY.equals(v.proxy)) {
                 v.evidence.add("no " + v.proxy + " log line for this ray");
+            } else if (v.clientStatus == 502 || v.clientStatus == 504) {
+                // the demo never answers 502/504 itself: HAProxy made this response, its log line was dropped
+                v.evidence.add(v.proxy + " answered " + v.clientStatus + " (its log line was dropped)");
             }
             // HAProxy logs to stdout without blocking and drops lines when the pipe is full: a missing
             // line is no fault by itself, the client's view above decides

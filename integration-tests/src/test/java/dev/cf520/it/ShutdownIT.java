@@ -50,6 +50,10 @@ class ShutdownIT {
 
                 origin.close(); // SIGTERM, then up to 10 s for the JVM to exit
 
+                long deadline = System.nanoTime() + 5_000_000_000L; // the receiver may still be handling the last export
+                while (receiver.spansWithRay(ray).isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
                 Optional<Span> span = receiver.spansWithRay(ray).stream().findFirst();
                 assertTrue(span.isPresent(), "the span of the exchange cut off was exported before the exit:\n"
                         + String.join("\n", origin.stderr()));

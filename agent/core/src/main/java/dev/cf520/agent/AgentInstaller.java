@@ -1,6 +1,7 @@
 package dev.cf520.agent;
 
 import dev.cf520.config.AgentConfig;
+import dev.cf520.detect.AgentErrors;
 import dev.cf520.detect.Connectors;
 import dev.cf520.detect.EdgeVerifier;
 import dev.cf520.detect.IdleCloses;
@@ -105,10 +106,10 @@ public final class AgentInstaller {
                 // give the exchanges in flight a bounded moment to end, then report the rest as cut off
                 try {
                     Exchanges.awaitNoneRunning(5000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    Exchanges.endAllAtExit();
+                } catch (Throwable t) {
+                    AgentErrors.suppressed(t); // whatever happens, still flush what was recorded
                 }
-                Exchanges.endAllAtExit();
                 telemetry.shutdown(3000);
                 Logs.drain(500);
             }, "cf520-shutdown"));

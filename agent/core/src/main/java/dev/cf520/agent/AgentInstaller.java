@@ -49,6 +49,8 @@ public final class AgentInstaller {
                 AgentState.off(AgentConfig.ENABLED + "=false");
                 return;
             }
+            String shadedOtel = OpenTelemetrySdk.class.getName();
+            Logs.captureJul(shadedOtel.substring(0, shadedOtel.indexOf(".sdk.OpenTelemetrySdk")));
             EdgeVerifier edge = Telemetry.edgeVerifier(config, problems);
             for (String p : problems) {
                 log.warn(Logs.URGENT, "cf520 setting ignored: {}", p);
@@ -87,10 +89,6 @@ public final class AgentInstaller {
             List<ContainerInstrumentation> containers, boolean attached, long t0) {
         Logger log = Logs.get(AgentInstaller.class);
         try {
-            // the SDK logs through java.util.logging: its lines go to the agent's log, never the host's;
-            // set up here, beside the application, since touching JUL costs start-up time
-            String shadedOtel = OpenTelemetrySdk.class.getName();
-            Logs.captureJul(shadedOtel.substring(0, shadedOtel.indexOf(".sdk.OpenTelemetrySdk")));
             Telemetry telemetry = Telemetry.start(config, edge, otel);
             sink.ready(telemetry.sink());
             AgentState.active();

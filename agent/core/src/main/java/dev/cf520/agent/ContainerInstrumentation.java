@@ -19,15 +19,6 @@ public interface ContainerInstrumentation {
     List<Hook> hooks();
 
     /**
-     * The packages every hooked class lives in, e.g. {@code org.apache.coyote.}: cheap to give at
-     * start-up, where building the hooks (Byte Buddy matchers) is left to a background thread and
-     * only classes under these prefixes wait for it. The default, everything, is always safe.
-     */
-    default List<String> packages() {
-        return List.of("");
-    }
-
-    /**
      * Advice for the methods of one class, named exactly: hooks sit on concrete container classes,
      * which lets start-up decide by a set lookup whether a class being loaded concerns cf520.
      */

@@ -40,29 +40,19 @@ final class Instrumenter {
      * background thread while the application starts (see {@link GatedTransformer}).
      */
     void installGated(Instrumentation inst, List<ContainerInstrumentation> containers) {
-        List<String> packages = new java.util.ArrayList<>();
+        Set<String> names = new java.util.HashSet<>();
         for (ContainerInstrumentation c : containers) {
-            for (String p : c.packages()) {
-                packages.add(p.replace('.', '/'));
+            for (ContainerInstrumentation.Hook h : c.hooks()) {
+                names.add(h.typeName.replace('.', '/'));
             }
         }
-        java.util.concurrent.CompletableFuture<Set<String>> names = new java.util.concurrent.CompletableFuture<>();
         java.util.concurrent.CompletableFuture<java.lang.instrument.ClassFileTransformer> built =
                 new java.util.concurrent.CompletableFuture<>();
-        inst.addTransformer(new GatedTransformer(packages, names, built), false);
+        inst.addTransformer(new GatedTransformer(names, built), false);
         Thread t = new Thread(() -> {
             try {
-                // building the hooks loads Byte Buddy's matchers: off the application's main thread
-                Set<String> hooked = new java.util.HashSet<>();
-                for (ContainerInstrumentation c : containers) {
-                    for (ContainerInstrumentation.Hook h : c.hooks()) {
-                        hooked.add(h.typeName.replace('.', '/'));
-                    }
-                }
-                names.complete(hooked);
                 built.complete(builder(containers, false).makeRaw());
             } catch (Throwable e) {
-                names.complete(Set.of());
                 built.completeExceptionally(e);
                 AgentErrors.suppressed(e);
                 AgentState.off("instrumentation failed");

@@ -49,11 +49,6 @@ public final class Jetty12Instrumentation implements ContainerInstrumentation {
     }
 
     @Override
-    public List<String> packages() {
-        return List.of("org.eclipse.jetty.");
-    }
-
-    @Override
     public List<Hook> hooks() {
         ElementMatcher.Junction<MethodDescription> flush = isMethod().and(named("flush")).and(takesArguments(1))
                 .and(takesArgument(0, ByteBuffer[].class));

@@ -49,11 +49,6 @@ public final class Jetty9Instrumentation implements ContainerInstrumentation {
     }
 
     @Override
-    public List<String> packages() {
-        return List.of("org.eclipse.jetty.");
-    }
-
-    @Override
     public List<Hook> hooks() {
         ElementMatcher.Junction<MethodDescription> onRequest = isMethod().and(named("onRequest"))
                 .and(takesArguments(1)).and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request")));

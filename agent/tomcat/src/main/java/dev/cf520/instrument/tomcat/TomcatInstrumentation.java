@@ -40,11 +40,6 @@ public final class TomcatInstrumentation implements ContainerInstrumentation {
     }
 
     @Override
-    public List<String> packages() {
-        return List.of("org.apache.catalina.", "org.apache.coyote.", "org.apache.tomcat.");
-    }
-
-    @Override
     public List<Hook> hooks() {
         return List.of(
                 new Hook("org.apache.catalina.connector.CoyoteAdapter",

@@ -39,11 +39,6 @@ public final class UndertowInstrumentation implements ContainerInstrumentation {
     }
 
     @Override
-    public List<String> packages() {
-        return List.of("io.undertow.", "org.xnio.");
-    }
-
-    @Override
     public List<Hook> hooks() {
         return List.of(
                 new Hook("io.undertow.server.Connectors",

@@ -13,6 +13,8 @@ import java.util.function.BiConsumer;
  */
 public final class Connectors {
     private static final Map<Object, ConnectorSettings> SEEN = new ConcurrentHashMap<>();
+    /** (container hash, port) of every connector seen: a per-exchange check that allocates nothing. */
+    private static volatile long[] seenPorts = new long[0];
     private static volatile BiConsumer<ConnectorSettings, List<String>> listener;
     private static volatile KeepAliveCheck check;
 
@@ -43,11 +45,34 @@ public final class Connectors {
         return SEEN.containsKey(connectorKey);
     }
 
+    /**
+     * Like {@link #known}, for containers whose exchange only reaches its connector by port (Undertow):
+     * no key has to be built on every exchange.
+     */
+    public static boolean knownPort(String container, int port) {
+        long k = portKey(container, port);
+        for (long p : seenPorts) {
+            if (p == k) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long portKey(String container, int port) {
+        return ((long) container.hashCode() << 32) | (port & 0xffffffffL);
+    }
+
     /** Records a connector's settings the first time it is seen, and passes on what is risky about them. */
     public static void report(Object connectorKey, ConnectorSettings settings) {
         KeepAliveCheck c = check;
         if (c == null || connectorKey == null || SEEN.putIfAbsent(connectorKey, settings) != null) {
             return;
+        }
+        synchronized (Connectors.class) {
+            long[] next = java.util.Arrays.copyOf(seenPorts, seenPorts.length + 1);
+            next[next.length - 1] = portKey(settings.container(), settings.port());
+            seenPorts = next;
         }
         synchronized (Connectors.class) {
             BiConsumer<ConnectorSettings, List<String>> l = listener;

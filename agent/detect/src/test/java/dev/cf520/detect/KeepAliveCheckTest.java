@@ -74,6 +74,9 @@ class KeepAliveCheckTest {
         Connectors.report(key, new ConnectorSettings("tomcat", 8080, 60_000, 100, 8192));
         Connectors.report(key, new ConnectorSettings("tomcat", 8080, 60_000, 100, 8192));
         assertTrue(Connectors.known(key));
+        assertTrue(Connectors.knownPort("tomcat", 8080));
+        assertFalse(Connectors.knownPort("undertow", 8080));
+        assertFalse(Connectors.knownPort("tomcat", 8081));
         assertEquals(List.of("8079:1", "8080:1"), seen);
         assertTrue(Connectors.all().stream().anyMatch(s -> s.port() == 8080));
     }

@@ -13,7 +13,7 @@ import org.xnio.OptionMap;
 /**
  * Inlined into {@code Connectors.executeRootHandler}: when cf520 is attached to a running JVM the listeners
  * started before it, so each one's idle settings are read at its first HTTP/1.x exchange, from the options
- * the listener handed its connection (one map lookup by port after that). Same rule as ListenerStartAdvice.
+ * the listener handed its connection (a scan of the few ports seen after that, allocating nothing). Same rule as ListenerStartAdvice.
  */
 public final class ListenerFirstExchangeAdvice {
     private ListenerFirstExchangeAdvice() {
@@ -24,8 +24,8 @@ public final class ListenerFirstExchangeAdvice {
         ServerConnection c = exchange.getConnection();
         if (c instanceof HttpServerConnection) {
             int port = c.getLocalAddress(InetSocketAddress.class).getPort();
-            String key = "undertow:" + port;
-            if (!Connectors.known(key)) {
+            if (!Connectors.knownPort("undertow", port)) {
+                String key = "undertow:" + port;
                 OptionMap o = c.getUndertowOptions();
                 long idle = o.get(UndertowOptions.NO_REQUEST_TIMEOUT, -1);
                 int read = o.get(UndertowOptions.IDLE_TIMEOUT, -1);

@@ -63,6 +63,7 @@ public final class DemoOrigin {
                 + " (" + server.description() + ")");
         System.out.println("  healthy: " + String.join(" ", DemoServlet.HEALTHY) + " /static/big.bin");
         System.out.println("  faulty:  " + String.join(" ", DemoServlet.FAULTY));
+        System.out.println("  upload:  " + DemoServlet.UPLOAD);
         System.out.flush();
         // stop the container on SIGTERM, as Spring Boot and standalone containers do
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

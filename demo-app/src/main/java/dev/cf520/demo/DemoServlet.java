@@ -26,6 +26,9 @@ public final class DemoServlet extends HttpServlet {
             "/fault/invalid-status", "/fault/slow?seconds=130");
 
     static final int DOWNLOAD_BYTES = 5 * 1024 * 1024;
+    static final long UPLOAD_LIMIT_BYTES = 1024 * 1024;
+    /** Printed with the endpoints: a POST whose body is answered without being read, when it is too large. */
+    static final String UPLOAD = "POST /upload (over 1 MiB: an early 413, the body left unread)";
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
@@ -53,8 +56,27 @@ public final class DemoServlet extends HttpServlet {
             case "/fault/conflicting-framing": conflictingFraming(resp); break;
             case "/fault/invalid-status": resp.setStatus(600); text(resp, "status 600\n"); break;
             case "/fault/slow": slow(resp, intParam(req, "seconds", 130)); break;
+            case "/upload": upload(req, resp); break;
             default: resp.sendError(404);
         }
+    }
+
+    /**
+     * The common early reject: an upload over the limit is answered 413 from its Content-Length, without
+     * reading the body. What the container does with the unread bytes decides whether the edge sees a reset.
+     */
+    private static void upload(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (req.getContentLengthLong() > UPLOAD_LIMIT_BYTES) {
+            resp.setStatus(413);
+            text(resp, "demo: uploads are limited to 1 MiB\n");
+            return;
+        }
+        long received = 0;
+        byte[] buf = new byte[16 * 1024];
+        for (int n; (n = req.getInputStream().read(buf)) > 0; ) {
+            received += n;
+        }
+        text(resp, "received " + received + " bytes\n");
     }
 
     private static void text(HttpServletResponse resp, String body) throws IOException {

@@ -36,17 +36,27 @@ public final class DeferredSink implements ExchangeSink {
 
     @Override
     public void riskWhileRunning(Exchange exchange, Risk risk) {
+        pass(d -> d.riskWhileRunning(exchange, risk));
+    }
+
+    @Override
+    public void riskAfterEnd(Exchange exchange, Risk risk) {
+        pass(d -> d.riskAfterEnd(exchange, risk));
+    }
+
+    /** For the rare calls (a lambda each); exchangeEnded, on every exchange, allocates nothing once ready. */
+    private void pass(java.util.function.Consumer<ExchangeSink> call) {
         ExchangeSink d = delegate;
         if (d == null) {
             synchronized (this) {
                 d = delegate;
                 if (d == null) {
-                    hold(() -> delegate.riskWhileRunning(exchange, risk));
+                    hold(() -> call.accept(delegate));
                     return;
                 }
             }
         }
-        d.riskWhileRunning(exchange, risk);
+        call.accept(d);
     }
 
     private void hold(Runnable r) {

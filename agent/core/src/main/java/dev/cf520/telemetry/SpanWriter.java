@@ -44,9 +44,23 @@ final class SpanWriter {
 
     void write(Exchange x, List<Risk> risks) {
         String method = method(x.method());
-        SpanBuilder b = tracer.spanBuilder(method.equals("_OTHER") ? "HTTP" : method)
+        write(x, risks, method.equals("_OTHER") ? "HTTP" : method, x.startEpochNanos(), x.endEpochNanos());
+    }
+
+    /**
+     * A fault found on the exchange's connection after its span was written (the container reset the
+     * connection as it closed it): a second SERVER span, "connection reset", from the exchange's end to
+     * the close, with the exchange's attributes (CF-Ray among them) and the risk.
+     */
+    void writeAfterEnd(Exchange x, Risk risk) {
+        write(x, List.of(risk), "connection reset", x.endEpochNanos(), Math.max(x.endEpochNanos(), risk.epochNanos()));
+    }
+
+    private void write(Exchange x, List<Risk> risks, String name, long startEpochNanos, long endEpochNanos) {
+        String method = method(x.method());
+        SpanBuilder b = tracer.spanBuilder(name)
                 .setSpanKind(SpanKind.SERVER)
-                .setStartTimestamp(x.startEpochNanos(), TimeUnit.NANOSECONDS);
+                .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS);
         SpanContext remote = traceparent(x.requestHeader(Exchange.TRACEPARENT), x.requestHeader(Exchange.TRACESTATE));
         if (remote != null && trustTraceparent) {
             b.setParent(Context.root().with(Span.wrap(remote)));
@@ -71,7 +85,7 @@ final class SpanWriter {
         } else if (x.status() >= 500) {
             span.setStatus(StatusCode.ERROR);
         }
-        span.end(x.endEpochNanos(), TimeUnit.NANOSECONDS);
+        span.end(endEpochNanos, TimeUnit.NANOSECONDS);
     }
 
     Attributes attributes(Exchange x, String method, List<Risk> risks) {

@@ -47,4 +47,15 @@ final class TelemetrySink implements ExchangeSink {
             AgentErrors.suppressed(t);
         }
     }
+
+    @Override
+    public void riskAfterEnd(Exchange x, Risk risk) {
+        try {
+            spans.writeAfterEnd(x, risk);
+            metrics.running(x, risk);
+            log.running(x, risk);
+        } catch (Throwable t) {
+            AgentErrors.suppressed(t);
+        }
+    }
 }

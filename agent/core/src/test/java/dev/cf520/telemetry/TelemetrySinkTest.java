@@ -25,13 +25,8 @@ class TelemetrySinkTest {
     void riskyModeDropsOnlyHealthySpans() {
         AgentConfig config = AgentConfig.from(Map.of(), Map.of("cf520.traces", "risky"), Map.of());
         InMemorySpanExporter spans = InMemorySpanExporter.create();
-        SdkTracerProvider tracer = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
         InMemoryMetricReader reader = InMemoryMetricReader.create();
-        SdkMeterProvider meter = SdkMeterProvider.builder().registerMetricReader(reader).build();
-        TelemetrySink sink = new TelemetrySink(
-                new SpanWriter(tracer.get("t"), config, new EdgeVerifier(EdgeVerifier.CLOUDFLARE_RANGES, List.of())),
-                new RiskMetrics(meter.get("t")), new RiskLogLine(), config.riskyTracesOnly(),
-                new EdgeBypassLog(new EdgeVerifier(EdgeVerifier.CLOUDFLARE_RANGES, config.trustedProxies())));
+        TelemetrySink sink = sink(config, spans, reader);
         RiskRules rules = new RiskRules(config);
         try (LogCapture ignored = LogCapture.start()) {
             Exchange healthy = exchange("HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok");
@@ -49,6 +44,47 @@ class TelemetrySinkTest {
             }
         }
         assertEquals(2, requests, "the duration histogram, the risk ratio's denominator, counts both");
+    }
+
+    @Test
+    void aResetFoundAfterTheExchangeEndedIsItsOwnSpanWithTheRayIdCountedOnce() {
+        AgentConfig config = AgentConfig.from(Map.of(), Map.of("cf520.traces", "risky"), Map.of());
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        InMemoryMetricReader reader = InMemoryMetricReader.create();
+        TelemetrySink sink = sink(config, spans, reader);
+        RiskRules rules = new RiskRules(config);
+        Exchange x = new Exchange("POST", "/upload", "HTTP/1.1", "http", 256 * 1024);
+        x.requestHeader("cf-ray", "8e39e2c50f3aab97-SJC");
+        ExchangeTestAccess.send(x, "HTTP/1.1 413 \r\nContent-Length: 2\r\n\r\nno");
+        ExchangeTestAccess.end(x);
+        try (LogCapture log = LogCapture.start()) {
+            sink.exchangeEnded(x, rules.evaluate(x)); // healthy at its end: no span in risky mode
+            sink.riskAfterEnd(x, rules.reset(x, 4096, System.nanoTime(), "test"));
+            assertEquals(1, log.lines().stream().filter(l -> l.contains("ray=8e39e2c50f3aab97-SJC reason=connection_reset"
+                    + " POST /upload status=413")).count(), String.join("\n", log.lines()));
+        }
+        assertEquals(1, spans.getFinishedSpanItems().size());
+        io.opentelemetry.sdk.trace.data.SpanData span = spans.getFinishedSpanItems().get(0);
+        assertEquals("connection reset", span.getName());
+        assertEquals("connection_reset", span.getAttributes().get(SpanAttributes.CF520_REASON));
+        assertEquals("8e39e2c50f3aab97-SJC", span.getAttributes().get(SpanAttributes.CLOUDFLARE_RAY_ID));
+        assertEquals(413L, span.getAttributes().get(SpanAttributes.HTTP_RESPONSE_STATUS_CODE));
+        long resets = 0;
+        for (MetricData m : reader.collectAllMetrics()) {
+            if (m.getName().equals("cf520.risk.events")) {
+                resets = m.getLongSumData().getPoints().stream().mapToLong(p -> p.getValue()).sum();
+            }
+        }
+        assertEquals(1, resets);
+    }
+
+    private static TelemetrySink sink(AgentConfig config, InMemorySpanExporter spans, InMemoryMetricReader reader) {
+        SdkTracerProvider tracer = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
+        SdkMeterProvider meter = SdkMeterProvider.builder().registerMetricReader(reader).build();
+        return new TelemetrySink(
+                new SpanWriter(tracer.get("t"), config, new EdgeVerifier(EdgeVerifier.CLOUDFLARE_RANGES, List.of())),
+                new RiskMetrics(meter.get("t")), new RiskLogLine(), config.riskyTracesOnly(),
+                new EdgeBypassLog(new EdgeVerifier(EdgeVerifier.CLOUDFLARE_RANGES, config.trustedProxies())));
     }
 
     private static Exchange exchange(String wire) {

@@ -46,6 +46,7 @@ public final class Exchange {
     private volatile long finalHeadNanos;
     private volatile Risk slowRisk;
     private volatile Risk shutdownRisk;
+    private volatile Risk resetRisk;
     private long sendfileBytes;
     private long endNanos;
     private boolean ended;
@@ -182,6 +183,18 @@ public final class Exchange {
         return true;
     }
 
+    /**
+     * The container is closing the connection with request bytes unread (while the exchange runs, or
+     * after it ended); true the first time only.
+     */
+    synchronized boolean flagReset(Risk r) {
+        if (resetRisk != null) {
+            return false;
+        }
+        resetRisk = r;
+        return true;
+    }
+
     /** Called by the watchdog; true the first time only. */
     synchronized boolean flagSlow(Risk r) {
         if (ended || slowRisk != null || finalHeadNanos != 0) {
@@ -301,5 +314,9 @@ public final class Exchange {
     /** Set when the server shut down while this exchange was in flight. */
     public Risk shutdownRisk() {
         return shutdownRisk;
+    }
+
+    public Risk resetRisk() {
+        return resetRisk;
     }
 }

@@ -9,4 +9,8 @@ public interface ExchangeSink {
 
     /** The watchdog found a risk while the exchange is still running (slow_response). */
     void riskWhileRunning(Exchange exchange, Risk risk);
+
+    /** A fault found after the exchange ended, on its connection (connection_reset at the container's close). */
+    default void riskAfterEnd(Exchange exchange, Risk risk) {
+    }
 }

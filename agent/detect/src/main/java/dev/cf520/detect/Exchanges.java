@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Exchanges {
     private static final Map<Object, Exchange> BY_EXCHANGE = new ConcurrentHashMap<>();
     private static final Map<Object, Exchange> BY_CONNECTION = new ConcurrentHashMap<>();
+    /** The exchange this thread ended last: a container closes a connection on the thread that ended its exchange. */
+    private static final ThreadLocal<Exchange> LAST_ENDED = new ThreadLocal<>();
     private static volatile ExchangeSink sink;
     private static volatile RiskRules rules;
     private static volatile int keepHeadBytes = 256 * 1024;
@@ -127,11 +129,61 @@ public final class Exchanges {
         if (!x.end()) {
             return;
         }
+        if (c != null) {
+            LAST_ENDED.set(x);
+        }
         ExchangeSink s = sink;
         RiskRules r = rules;
         if (s != null && r != null) {
             s.exchangeEnded(x, r.evaluate(x));
         }
+    }
+
+    /**
+     * The container is about to close {@code connection} with {@code unreadBytes} request bytes in the
+     * kernel's receive queue (a peek, see {@link SocketPeek}): the close sends a TCP RST. Reported on the
+     * exchange still running on it, so that its span carries {@code connection_reset}, or, when the
+     * container closes after the exchange ended (on the same thread), beside that ended exchange.
+     */
+    public static void closingWithUnread(Object connection, int unreadBytes, String container) {
+        ExchangeSink s = sink;
+        RiskRules r = rules;
+        if (s == null || r == null || connection == null || unreadBytes <= 0) {
+            return;
+        }
+        long now = System.nanoTime();
+        Exchange x = BY_CONNECTION.get(connection);
+        if (x != null) {
+            Risk risk = r.reset(x, unreadBytes, now, container);
+            if (risk != null) {
+                x.flagReset(risk); // reported with the exchange's other risks when it ends, in one span and one line
+            }
+            return;
+        }
+        x = LAST_ENDED.get();
+        if (x != null && x.connection() == connection) {
+            Risk risk = r.reset(x, unreadBytes, now, container);
+            if (risk != null && x.flagReset(risk)) {
+                s.riskAfterEnd(x, risk);
+            }
+        }
+    }
+
+    /** True while an exchange is bound to {@code connection}: its close then decides the exchange's last fault. */
+    public static boolean runningOn(Object connection) {
+        return connection != null && BY_CONNECTION.containsKey(connection);
+    }
+
+    /**
+     * True when {@code connection} carries an exchange now, or carried the one this thread ended last: a
+     * close worth a peek at the unread bytes ({@link #closingWithUnread}).
+     */
+    public static boolean servedOn(Object connection) {
+        if (runningOn(connection)) {
+            return true;
+        }
+        Exchange last = LAST_ENDED.get();
+        return last != null && connection != null && last.connection() == connection;
     }
 
     /** Flags running exchanges that passed the edge's read timeout without headers. */

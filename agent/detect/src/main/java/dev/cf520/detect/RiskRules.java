@@ -68,6 +68,9 @@ public final class RiskRules {
             risks.add(new Risk(Reason.CONFLICTING_FRAMING, Phase.BEFORE_HEADERS, first(framing), at));
         }
         body(x, w, at, risks);
+        if (x.resetRisk() != null) {
+            risks.add(x.resetRisk());
+        }
         return sorted(risks);
     }
 
@@ -107,6 +110,24 @@ public final class RiskRules {
                 "the " + container + " server shut down " + Text.count(ms) + " ms into the exchange, "
                         + (x.headWritten() ? "after the response headers" : "before any response header"),
                 x.startEpochNanos() + (nowNanos - x.startNanos()));
+    }
+
+    /**
+     * The risk of a connection the container closes with request bytes it never read (a body the
+     * application left unread and the container would not drain, or a pipelined request): the
+     * kernel answers a close with unread data, and any data that arrives after it, with a TCP RST.
+     * A peer that has not yet read the response loses it to the reset, and one still sending the
+     * request fails mid-send; Cloudflare counts an origin reset as a 520.
+     */
+    public Risk reset(Exchange x, int unreadBytes, long nowNanos, String container) {
+        if (!x.judged()) {
+            return null;
+        }
+        Phase phase = !x.headWritten() ? Phase.BEFORE_HEADERS
+                : x.response() != null && x.response().complete() ? Phase.AFTER_BODY : Phase.DURING_BODY;
+        return new Risk(Reason.CONNECTION_RESET, phase,
+                "the " + container + " server closed the connection with " + Text.count(unreadBytes)
+                        + " request bytes unread: the peer gets a TCP reset", x.startEpochNanos() + (nowNanos - x.startNanos()));
     }
 
     /** The watchdog's risk for an exchange still waiting for its headers; null while in time. */

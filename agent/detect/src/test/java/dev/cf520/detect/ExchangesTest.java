@@ -37,6 +37,7 @@ class ExchangesTest {
     private static final class RecordingSink implements ExchangeSink {
         final List<Ended> ended = Collections.synchronizedList(new ArrayList<>());
         final List<Ended> running = Collections.synchronizedList(new ArrayList<>());
+        final List<Ended> afterEnd = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void exchangeEnded(Exchange exchange, List<Risk> risks) {
@@ -48,22 +49,27 @@ class ExchangesTest {
             running.add(new Ended(exchange, List.of(risk)));
         }
 
+        @Override
+        public void riskAfterEnd(Exchange exchange, Risk risk) {
+            afterEnd.add(new Ended(exchange, List.of(risk)));
+        }
+
         List<Ended> endedFor(Exchange x) {
-            List<Ended> out = new ArrayList<>();
-            synchronized (ended) {
-                for (Ended e : ended) {
-                    if (e.exchange == x) {
-                        out.add(e);
-                    }
-                }
-            }
-            return out;
+            return of(ended, x);
         }
 
         List<Ended> runningFor(Exchange x) {
+            return of(running, x);
+        }
+
+        List<Ended> afterEndFor(Exchange x) {
+            return of(afterEnd, x);
+        }
+
+        private static List<Ended> of(List<Ended> calls, Exchange x) {
             List<Ended> out = new ArrayList<>();
-            synchronized (running) {
-                for (Ended e : running) {
+            synchronized (calls) {
+                for (Ended e : calls) {
                     if (e.exchange == x) {
                         out.add(e);
                     }
@@ -311,5 +317,64 @@ class ExchangesTest {
         int before = SINK.ended.size();
         Exchanges.end(unknown);
         assertEquals(before, SINK.ended.size());
+    }
+
+    @Test
+    void aCloseWithUnreadBytesWhileTheExchangeRunsIsReportedWithTheExchange() {
+        Object key = new Object();
+        Object conn = new Object();
+        Exchange x = Exchanges.begin(key, "POST", "/upload", "HTTP/1.1", "http");
+        Exchanges.bindConnection(key, conn);
+        send(conn, "HTTP/1.1 413 \r\nContent-Length: 2\r\nConnection: close\r\n\r\nno");
+        assertTrue(Exchanges.servedOn(conn));
+        Exchanges.closingWithUnread(conn, 65536, "test");
+        Exchanges.closingWithUnread(conn, 1, "test"); // a second close of the same socket adds nothing
+        Exchanges.end(key);
+        List<Ended> ended = SINK.endedFor(x);
+        assertEquals(1, ended.size());
+        assertEquals(List.of(Reason.CONNECTION_RESET), reasons(ended.get(0).risks));
+        Risk r = ended.get(0).risks.get(0);
+        assertEquals(Phase.AFTER_BODY, r.phase());
+        assertTrue(r.detail().contains("65,536 request bytes unread"), r.detail());
+        assertEquals(List.of(), SINK.afterEndFor(x));
+    }
+
+    @Test
+    void aCloseAfterTheExchangeEndedOnThisThreadIsReportedBesideIt() {
+        Object key = new Object();
+        Object conn = new Object();
+        Exchange x = Exchanges.begin(key, "POST", "/upload", "HTTP/1.1", "http");
+        Exchanges.bindConnection(key, conn);
+        send(conn, "HTTP/1.1 413 \r\nContent-Length: 2\r\n\r\nno");
+        Exchanges.end(key);
+        assertEquals(List.of(), SINK.endedFor(x).get(0).risks);
+        assertTrue(Exchanges.servedOn(conn));
+        assertFalse(Exchanges.servedOn(new Object()), "another connection's close is not this exchange's");
+        Exchanges.closingWithUnread(new Object(), 100, "test");
+        assertEquals(List.of(), SINK.afterEndFor(x));
+        Exchanges.closingWithUnread(conn, 100, "test");
+        Exchanges.closingWithUnread(conn, 100, "test");
+        List<Ended> after = SINK.afterEndFor(x);
+        assertEquals(1, after.size());
+        assertEquals(List.of(Reason.CONNECTION_RESET), reasons(after.get(0).risks));
+    }
+
+    @Test
+    void aCloseWithNothingUnreadOrOnAnotherThreadIsNoReset() throws Exception {
+        Object key = new Object();
+        Object conn = new Object();
+        Exchange x = Exchanges.begin(key, "POST", "/upload", "HTTP/1.1", "http");
+        Exchanges.bindConnection(key, conn);
+        send(conn, "HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok");
+        Exchanges.closingWithUnread(conn, 0, "test");
+        Exchanges.end(key);
+        Thread other = new Thread(() -> {
+            assertFalse(Exchanges.servedOn(conn), "the last exchange ended is per thread");
+            Exchanges.closingWithUnread(conn, 100, "test");
+        });
+        other.start();
+        other.join();
+        assertEquals(List.of(), SINK.endedFor(x).get(0).risks);
+        assertEquals(List.of(), SINK.afterEndFor(x));
     }
 }

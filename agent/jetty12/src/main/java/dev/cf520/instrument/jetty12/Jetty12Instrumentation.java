@@ -57,6 +57,8 @@ public final class Jetty12Instrumentation implements ContainerInstrumentation {
         ElementMatcher.Junction<MethodDescription> onRequest = isMethod().and(named("onRequest")).and(takesArguments(1))
                 .and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request")));
         return List.of(
+                new Hook("org.eclipse.jetty.io.SelectableChannelEndPoint",
+                        isMethod().and(named("doClose")).and(takesArguments(0)), PKG + "CloseAdvice"),
                 new Hook(CHANNEL, onRequest,
                         PKG + "RequestAdvice"),
                 new Hook(CHANNEL, onRequest,

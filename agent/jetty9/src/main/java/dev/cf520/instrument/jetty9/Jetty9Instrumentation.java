@@ -63,6 +63,8 @@ public final class Jetty9Instrumentation implements ContainerInstrumentation {
         ElementMatcher.Junction<MethodDescription> fillFailed = isMethod().and(named("onFillInterestedFailed"))
                 .and(takesArguments(1)).and(takesArgument(0, Throwable.class));
         return List.of(
+                new Hook("org.eclipse.jetty.io.ChannelEndPoint",
+                        isMethod().and(named("doClose")).and(takesArguments(0)), PKG + "CloseAdvice"),
                 new Hook(CHANNEL, jetty9(onRequest), onRequest, PKG + "RequestAdvice"),
                 new Hook(CHANNEL, jetty9(onRequest), onRequest, PKG + "ConnectorFirstExchangeAdvice"),
                 new Hook("org.eclipse.jetty.server.ServerConnector",

@@ -5,8 +5,8 @@ import net.bytebuddy.asm.Advice;
 import org.apache.coyote.Response;
 
 /**
- * Inlined into {@code Http11OutputBuffer.nextRequest()} (keep-alive) and {@code recycle()} (the
- * connection is closing): every byte of the exchange has been handed to the socket by now.
+ * Inlined into {@code Http11OutputBuffer.nextRequest()} (keep-alive; {@link CloseAdvice} when the connection
+ * closes): every byte of the exchange has been handed to the socket by now.
  */
 public final class EndAdvice {
     private EndAdvice() {

@@ -1,6 +1,7 @@
 package dev.cf520.instrument.tomcat;
 
 import dev.cf520.detect.IdleCloses;
+import dev.cf520.detect.SocketPeek;
 import java.net.SocketTimeoutException;
 import net.bytebuddy.asm.Advice;
 import org.apache.coyote.AbstractProtocol;
@@ -50,12 +51,7 @@ public final class IdleCloseAdvice {
         if (idleMillis == Long.MIN_VALUE || state != AbstractEndpoint.Handler.SocketState.CLOSED) {
             return;
         }
-        int unread = 0;
-        try {
-            unread = ((NioChannel) wrapper.getSocket()).getIOChannel().socket().getInputStream().available();
-        } catch (Throwable t) {
-            unread = 0; // no FIONREAD here (e.g. Java 8's socket adaptor): the race stays invisible
-        }
+        int unread = SocketPeek.unreadBytes(((NioChannel) wrapper.getSocket()).getIOChannel());
         if (unread > 0) {
             IdleCloses.raced("tomcat", wrapper.getLocalPort(), wrapper.getRemoteAddr() + ":" + wrapper.getRemotePort(),
                     idleMillis, unread);

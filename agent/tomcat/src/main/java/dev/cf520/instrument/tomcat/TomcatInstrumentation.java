@@ -21,7 +21,8 @@ import java.util.List;
  * <li>{@code AbstractProcessor.setErrorState}: Tomcat drops the response (its own abort, or the peer gone);</li>
  * <li>{@code StandardWrapperValve.exception}: a servlet threw (Tomcat may still answer a clean 500);</li>
  * <li>{@code Http11Processor.prepareSendfile}: a static file's body goes out by sendfile, past the socket writes;</li>
- * <li>{@code Http11OutputBuffer.nextRequest/recycle}: the exchange is over, on keep-alive or on close;</li>
+ * <li>{@code Http11OutputBuffer.nextRequest/recycle}: the exchange is over, on keep-alive or on close (then
+ *     request bytes left unread in the kernel mean the close is a reset);</li>
  * <li>{@code AbstractProtocol.start}, or on attach the first {@code CoyoteAdapter.service} of each
  *     connector: its keep-alive and header-size settings, checked against the upstream's pool;</li>
  * <li>{@code AbstractProtocol.ConnectionHandler.process}: an idle keep-alive connection closed at keepAliveTimeout
@@ -50,8 +51,11 @@ public final class TomcatInstrumentation implements ContainerInstrumentation {
                         isMethod().and(named("commit").or(named("writeHeaders"))).and(takesArguments(0)),
                         PKG + "HeadersAdvice"),
                 new Hook("org.apache.coyote.http11.Http11OutputBuffer",
-                        isMethod().and(named("nextRequest").or(named("recycle"))).and(takesArguments(0)),
+                        isMethod().and(named("nextRequest")).and(takesArguments(0)),
                         PKG + "EndAdvice"),
+                new Hook("org.apache.coyote.http11.Http11OutputBuffer",
+                        isMethod().and(named("recycle")).and(takesArguments(0)),
+                        PKG + "CloseAdvice"),
                 new Hook("org.apache.tomcat.util.net.SocketWrapperBase",
                         isMethod().and(named("write")).and(takesArguments(2))
                                 .and(takesArgument(0, boolean.class)).and(takesArgument(1, ByteBuffer.class)),

@@ -1,10 +1,9 @@
 package dev.cf520.instrument.undertow;
 
 import dev.cf520.detect.IdleCloses;
+import dev.cf520.detect.SocketPeek;
 import io.undertow.server.AbstractServerConnection;
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
-import java.nio.channels.SocketChannel;
 import net.bytebuddy.asm.Advice;
 import org.xnio.channels.ConnectedChannel;
 
@@ -32,18 +31,10 @@ public final class IdleCloseAdvice {
         if (parsing || expireTime <= 0 || expireTime > now + 1 || !connection.isOpen()) {
             return -1; // not an idle close: none due (run reschedules), a parse timeout, or already closed
         }
-        try {
-            // HTTP/1.x and AJP: the server connection over XNIO's NioSocketStreamConnection, whose SocketChannel is package-private
-            Object stream = ((AbstractServerConnection) connection).getChannel();
-            Method m = stream.getClass().getDeclaredMethod("getChannel");
-            m.setAccessible(true);
-            Object channel = m.invoke(stream);
-            if (channel instanceof SocketChannel) {
-                unread = ((SocketChannel) channel).socket().getInputStream().available();
-            }
-        } catch (Exception | LinkageError e) {
-            unread = 0; // HTTP/2, TLS (its conduit wraps the socket) or another XNIO: counted as a close
-        }
+        // HTTP/1.x and AJP: the server connection over XNIO's NioSocketStreamConnection, whose SocketChannel is
+        // package-private; HTTP/2 and TLS (its conduit wraps the socket) have none: counted as a close
+        unread = connection instanceof AbstractServerConnection
+                ? SocketPeek.unreadBytesVia(((AbstractServerConnection) connection).getChannel(), "getChannel") : 0;
         return now - expireTime + idleTimeout; // idle since connectionIdle() set expireTime = then + timeout
     }
 

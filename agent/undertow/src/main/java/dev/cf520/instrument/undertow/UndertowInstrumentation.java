@@ -41,6 +41,8 @@ public final class UndertowInstrumentation implements ContainerInstrumentation {
     @Override
     public List<Hook> hooks() {
         return List.of(
+                new Hook("org.xnio.nio.NioSocketStreamConnection",
+                        isMethod().and(named("closeAction")).and(takesArguments(0)), PKG + "CloseAdvice"),
                 new Hook("io.undertow.server.Connectors",
                         isMethod().and(named("executeRootHandler")).and(takesArguments(2))
                                 .and(takesArgument(1, named(EXCHANGE))),

@@ -125,25 +125,29 @@ public final class EdgeVerifier {
         return new byte[][] {addr, {(byte) prefix}};
     }
 
-    /** Dotted-quad IPv4 only (four decimal parts 0-255): InetAddress would resolve "256.0.0.1" through DNS. */
+    /**
+     * Dotted-quad IPv4 only (four decimal parts 0-255, the caller checked for digits and dots):
+     * InetAddress would resolve "256.0.0.1" through DNS. Read in place: it runs for every exchange.
+     */
     private static byte[] ipv4(String v) {
-        String[] parts = v.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
         byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3) {
+        int parts = 0;
+        int n = 0;
+        int digits = 0;
+        for (int i = 0; i <= v.length(); i++) {
+            char c = i < v.length() ? v.charAt(i) : '.';
+            if (c != '.') {
+                n = n * 10 + (c - '0');
+                digits++;
+            } else if (digits == 0 || digits > 3 || n > 255 || parts == 4) {
                 return null;
+            } else {
+                out[parts++] = (byte) n;
+                n = 0;
+                digits = 0;
             }
-            int n = Integer.parseInt(p); // digits only, checked by the caller
-            if (n > 255) {
-                return null;
-            }
-            out[i] = (byte) n;
         }
-        return out;
+        return parts == 4 ? out : null;
     }
 
     /** The address bytes of an IP literal (v4-mapped v6 folded to v4), or null for anything else. */

@@ -38,7 +38,8 @@ public final class Exchange {
     private int serverPort = -1;
     private String peerAddress;
 
-    private ResponseWire wire;
+    private ResponseWire wire; // from WirePool; back there at release()
+    private int status = -1; // the final head's, kept here: it outlives the wire
     private Object connection;
     private Throwable cause;
     private boolean originAborted;
@@ -114,14 +115,15 @@ public final class Exchange {
 
     private ResponseWire wire() {
         if (wire == null) {
-            wire = new ResponseWire("HEAD".equals(method), keepHeadBytes);
+            wire = WirePool.take("HEAD".equals(method), keepHeadBytes);
         }
         return wire;
     }
 
     private void noteHead() {
         if (finalHeadNanos == 0 && wire.finalHead() != null) {
-            finalHeadNanos = System.nanoTime();
+            status = wire.finalHead().status();
+            finalHeadNanos = System.nanoTime(); // volatile: publishes the status to the watchdog's log line
         }
     }
 
@@ -171,6 +173,24 @@ public final class Exchange {
             wire.bodyWrittenElsewhere(sendfileBytes);
         }
         return true;
+    }
+
+    /**
+     * The sink is done with this ended exchange: its {@link #response()} goes back to the pool for a
+     * later exchange, and reads null from now on (everything else stays readable). Only the sink that
+     * reads the exchange last may call it (the telemetry sink, after span, metrics and log line); one
+     * that holds exchanges for later (the deferred sink) must not. No effect before the end, or twice.
+     */
+    public void release() {
+        ResponseWire w;
+        synchronized (this) {
+            if (!ended || wire == null) {
+                return;
+            }
+            w = wire;
+            wire = null; // a wire write after the end is ignored (ended): nothing reaches w again through here
+        }
+        WirePool.give(w);
     }
 
     /** The server is shutting down with this exchange in flight; true the first time only. */
@@ -263,14 +283,14 @@ public final class Exchange {
         return finalHeadNanos == 0 ? -1 : finalHeadNanos - startNanos;
     }
 
-    /** What went on the wire; null when not a single byte did. */
+    /** What went on the wire; null when not a single byte did, or once the exchange was {@link #release}d. */
     public ResponseWire response() {
         return wire;
     }
 
     /** The status code as written, or -1. */
     public int status() {
-        return wire == null || wire.finalHead() == null ? -1 : wire.finalHead().status();
+        return status;
     }
 
     /**

@@ -32,7 +32,14 @@ public final class Exchange {
     private final String protocol;
     private volatile String scheme;
     private final boolean judged;
-    private final String[] requestHeaders = new String[CAPTURED_REQUEST_HEADERS.length];
+    // one field per captured header rather than an array: one object less per exchange
+    private String cfRay;
+    private String cfConnectingIp;
+    private String cfIpcountry;
+    private String traceparent;
+    private String tracestate;
+    private String userAgent;
+    private String xForwardedFor;
     private final int keepHeadBytes;
     private String serverAddress;
     private int serverPort = -1;
@@ -71,9 +78,22 @@ public final class Exchange {
         }
         for (int i = 0; i < CAPTURED_REQUEST_HEADERS.length; i++) {
             if (CAPTURED_REQUEST_HEADERS[i].equals(lowerCaseName)) {
-                requestHeaders[i] = value;
+                setRequestHeader(i, value);
                 return;
             }
+        }
+    }
+
+    private void setRequestHeader(int index, String value) {
+        switch (index) {
+            case CF_RAY: cfRay = value; break;
+            case CF_CONNECTING_IP: cfConnectingIp = value; break;
+            case CF_IPCOUNTRY: cfIpcountry = value; break;
+            case TRACEPARENT: traceparent = value; break;
+            case TRACESTATE: tracestate = value; break;
+            case USER_AGENT: userAgent = value; break;
+            case X_FORWARDED_FOR: xForwardedFor = value; break;
+            default: break;
         }
     }
 
@@ -230,6 +250,9 @@ public final class Exchange {
         if (protocol == null) {
             return null;
         }
+        if (protocol.equals("HTTP/1.1")) {
+            return "1.1"; // the usual, without a substring per exchange
+        }
         int slash = protocol.indexOf('/');
         return slash < 0 ? protocol : protocol.substring(slash + 1);
     }
@@ -250,8 +273,18 @@ public final class Exchange {
         return peerAddress;
     }
 
+    /** One of {@link #CAPTURED_REQUEST_HEADERS} by its index ({@link #CF_RAY}...), or null. */
     public String requestHeader(int index) {
-        return requestHeaders[index];
+        switch (index) {
+            case CF_RAY: return cfRay;
+            case CF_CONNECTING_IP: return cfConnectingIp;
+            case CF_IPCOUNTRY: return cfIpcountry;
+            case TRACEPARENT: return traceparent;
+            case TRACESTATE: return tracestate;
+            case USER_AGENT: return userAgent;
+            case X_FORWARDED_FOR: return xForwardedFor;
+            default: throw new ArrayIndexOutOfBoundsException(index);
+        }
     }
 
     /** Only HTTP/1.x exchanges are judged until HTTP/2 to the origin is covered. */

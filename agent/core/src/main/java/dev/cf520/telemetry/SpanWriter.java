@@ -9,7 +9,7 @@ import dev.cf520.detect.RayId;
 import dev.cf520.detect.Risk;
 import dev.cf520.detect.Text;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanContext;
@@ -29,12 +29,22 @@ import java.util.concurrent.TimeUnit;
  * it at the end lets the sampler see the risk, and keeps per-request cost at one span build.
  */
 final class SpanWriter {
+    /** Status codes boxed once: Long.valueOf allocates beyond 127. */
+    private static final Long[] STATUS_CODES = new Long[1000];
+
+    static {
+        for (int i = 0; i < STATUS_CODES.length; i++) {
+            STATUS_CODES[i] = (long) i;
+        }
+    }
+
     private static final Set<String> KNOWN_METHODS =
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY");
 
     private final Tracer tracer;
     private final boolean trustTraceparent;
     private final EdgeVerifier edge;
+    private volatile Long lastPort;
 
     SpanWriter(Tracer tracer, AgentConfig config, EdgeVerifier edge) {
         this.tracer = tracer;
@@ -70,7 +80,7 @@ final class SpanWriter {
                 b.addLink(remote);
             }
         }
-        b.setAllAttributes(attributes(x, method, risks));
+        attributes(b, x, method, risks);
         Span span = b.startSpan();
         for (Risk r : risks) {
             span.addEvent("cf520.risk", Attributes.of(CF520_REASON, r.reason().code(), CF520_PHASE, r.phase().code(),
@@ -88,17 +98,20 @@ final class SpanWriter {
         span.end(endEpochNanos, TimeUnit.NANOSECONDS);
     }
 
-    Attributes attributes(Exchange x, String method, List<Risk> risks) {
-        AttributesBuilder a = Attributes.builder();
-        a.put(HTTP_REQUEST_METHOD, method);
+    /**
+     * Straight onto the span builder, which keeps its own attribute map: an Attributes built first
+     * would be one more sorted copy of every attribute per span.
+     */
+    private void attributes(SpanBuilder a, Exchange x, String method, List<Risk> risks) {
+        a.setAttribute(HTTP_REQUEST_METHOD, method);
         if (method.equals("_OTHER")) {
-            a.put(HTTP_REQUEST_METHOD_ORIGINAL, Text.sanitize(x.method()));
+            a.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, Text.sanitize(x.method()));
         }
         putSanitized(a, URL_PATH, x.path());
         putSanitized(a, URL_SCHEME, x.scheme());
         putSanitized(a, SERVER_ADDRESS, x.serverAddress());
         if (x.serverPort() > 0) {
-            a.put(SERVER_PORT, x.serverPort());
+            a.setAttribute(SERVER_PORT, port(x.serverPort()));
         }
         Boolean fromCloudflare = edge.verify(x.peerAddress(), x.requestHeader(Exchange.X_FORWARDED_FOR));
         String connectingIp = x.requestHeader(Exchange.CF_CONNECTING_IP);
@@ -109,22 +122,22 @@ final class SpanWriter {
         putSanitized(a, NETWORK_PEER_ADDRESS, x.peerAddress());
         putSanitized(a, NETWORK_PROTOCOL_VERSION, x.protocolVersion());
         putSanitized(a, USER_AGENT_ORIGINAL, x.requestHeader(Exchange.USER_AGENT));
-        if (x.status() > 0) {
-            a.put(HTTP_RESPONSE_STATUS_CODE, x.status());
+        if (x.status() > 0) { // the container wrote three digits: 0 to 999
+            a.setAttribute(HTTP_RESPONSE_STATUS_CODE, STATUS_CODES[x.status()]);
         }
         if (x.response() != null && x.response().finalHead() != null) {
             // bytes transferred after the header block (the semantic conventions' definition): a body
             // written past its declared Content-Length counts in full, as the edge received it
-            a.put(HTTP_RESPONSE_BODY_SIZE, x.response().payloadBytes() + x.response().excessBytes());
+            a.setAttribute(HTTP_RESPONSE_BODY_SIZE, x.response().payloadBytes() + x.response().excessBytes());
         }
         String errorType = errorType(x, risks);
         if (errorType != null) {
-            a.put(ERROR_TYPE, errorType);
+            a.setAttribute(ERROR_TYPE, errorType);
         }
         cloudflare(a, x, fromCloudflare);
-        a.put(CF520_JUDGED, x.judged());
+        a.setAttribute(CF520_JUDGED, x.judged());
         if (x.clientAbort()) {
-            a.put(CF520_CLIENT_ABORT, true);
+            a.setAttribute(CF520_CLIENT_ABORT, true);
         }
         if (!risks.isEmpty()) {
             List<String> codes = new ArrayList<>(risks.size());
@@ -133,32 +146,31 @@ final class SpanWriter {
                     codes.add(r.reason().code());
                 }
             }
-            a.put(CF520_RISK, true);
-            a.put(CF520_REASON, codes.get(0));
-            a.put(CF520_REASONS, codes);
-            a.put(CF520_PREDICTED_STATUS, risks.get(0).reason().predictedStatus());
+            a.setAttribute(CF520_RISK, true);
+            a.setAttribute(CF520_REASON, codes.get(0));
+            a.setAttribute(CF520_REASONS, codes);
+            a.setAttribute(CF520_PREDICTED_STATUS, risks.get(0).reason().predictedStatus());
             if (x.cause() != null) {
-                a.put(CF520_CAUSE, x.cause().getClass().getName());
+                a.setAttribute(CF520_CAUSE, x.cause().getClass().getName());
             }
         }
-        return a.build();
     }
 
-    private static void cloudflare(AttributesBuilder a, Exchange x, Boolean fromCloudflare) {
+    private static void cloudflare(SpanBuilder a, Exchange x, Boolean fromCloudflare) {
         RayId ray = RayId.parse(x.requestHeader(Exchange.CF_RAY));
         if (ray != null) {
-            a.put(CF_RAY_HEADER, List.of(Text.sanitize(ray.raw())));
+            a.setAttribute(CF_RAY_HEADER, List.of(Text.sanitize(ray.raw())));
             if (ray.valid()) {
-                a.put(CLOUDFLARE_RAY_ID, ray.id());
-                a.put(CLOUDFLARE_COLO, ray.colo());
+                a.setAttribute(CLOUDFLARE_RAY_ID, ray.id());
+                a.setAttribute(CLOUDFLARE_COLO, ray.colo());
             } else {
-                a.put(CLOUDFLARE_RAY_ID_INVALID, true);
+                a.setAttribute(CLOUDFLARE_RAY_ID_INVALID, true);
             }
         }
         putSanitized(a, CLOUDFLARE_CONNECTING_IP, x.requestHeader(Exchange.CF_CONNECTING_IP));
         putSanitized(a, CLOUDFLARE_IPCOUNTRY, x.requestHeader(Exchange.CF_IPCOUNTRY));
         if (fromCloudflare != null) {
-            a.put(CLOUDFLARE_EDGE_VERIFIED, fromCloudflare);
+            a.setAttribute(CLOUDFLARE_EDGE_VERIFIED, fromCloudflare);
         }
     }
 
@@ -176,11 +188,20 @@ final class SpanWriter {
         return m != null && KNOWN_METHODS.contains(m) ? m : "_OTHER";
     }
 
-    private static void putSanitized(AttributesBuilder a, io.opentelemetry.api.common.AttributeKey<String> key,
-            String value) {
+    private static void putSanitized(SpanBuilder a, AttributeKey<String> key, String value) {
         if (value != null) {
-            a.put(key, Text.sanitize(value));
+            a.setAttribute(key, Text.sanitize(value));
         }
+    }
+
+    /** The server port boxed once, not per span: an origin listens on one or a few. */
+    private Long port(int port) {
+        Long p = lastPort;
+        if (p == null || p != port) {
+            p = (long) port;
+            lastPort = p;
+        }
+        return p;
     }
 
     /** W3C traceparent {@code 00-<32 hex>-<16 hex>-<2 hex>}; null unless well formed. */

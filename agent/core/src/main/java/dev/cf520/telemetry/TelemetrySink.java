@@ -35,6 +35,8 @@ final class TelemetrySink implements ExchangeSink {
             bypass.ended(x);
         } catch (Throwable t) {
             AgentErrors.suppressed(t);
+        } finally {
+            x.release(); // all of the above is done with it: its wire record serves a later exchange
         }
     }
 

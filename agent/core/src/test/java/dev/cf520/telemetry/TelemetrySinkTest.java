@@ -1,18 +1,22 @@
 package dev.cf520.telemetry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.cf520.config.AgentConfig;
 import dev.cf520.detect.EdgeVerifier;
 import dev.cf520.detect.Exchange;
 import dev.cf520.detect.ExchangeTestAccess;
 import dev.cf520.detect.RiskRules;
+import dev.cf520.detect.Risk;
+import dev.cf520.detect.Phase;
 import dev.cf520.log.LogCapture;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.data.MetricData;
 import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +50,39 @@ class TelemetrySinkTest {
         assertEquals(2, requests, "the duration histogram, the risk ratio's denominator, counts both");
     }
 
+    /**
+     * The sink releases an exchange's wire record once span, metrics and log line are written; an
+     * exchange the deferred sink holds keeps it until the telemetry sink has read it, however many
+     * other exchanges come and go through the pool meanwhile.
+     */
+    @Test
+    void theWireIsReleasedOnlyOnceTelemetryIsWritten() {
+        AgentConfig config = AgentConfig.from(Map.of(), Map.of(), Map.of());
+        InMemorySpanExporter spans = InMemorySpanExporter.create();
+        SdkTracerProvider tracer = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
+        EdgeVerifier edge = new EdgeVerifier(EdgeVerifier.CLOUDFLARE_RANGES, List.of());
+        TelemetrySink sink = new TelemetrySink(new SpanWriter(tracer.get("t"), config, edge),
+                new RiskMetrics(SdkMeterProvider.builder().build().get("t")), new RiskLogLine(), false,
+                new EdgeBypassLog(edge));
+        DeferredSink deferred = new DeferredSink();
+        RiskRules rules = new RiskRules(config);
+        Exchange held = exchange("HTTP/1.1 201 \r\nContent-Length: 7\r\n\r\ncreated");
+        deferred.exchangeEnded(held, rules.evaluate(held));
+        for (int i = 0; i < 100; i++) {
+            Exchange other = exchange("HTTP/1.1 404 \r\nContent-Length: 0\r\n\r\n");
+            sink.exchangeEnded(other, rules.evaluate(other));
+            assertNull(other.response(), "released by the telemetry sink");
+        }
+        assertEquals(7, held.response().payloadBytes(), "still the held exchange's own");
+        deferred.ready(sink);
+        assertNull(held.response());
+        assertEquals(201, held.status());
+        List<SpanData> all = spans.getFinishedSpanItems();
+        SpanData span = all.get(all.size() - 1); // the held one comes last
+        assertEquals(201L, span.getAttributes().get(SpanAttributes.HTTP_RESPONSE_STATUS_CODE));
+        assertEquals(7L, span.getAttributes().get(SpanAttributes.HTTP_RESPONSE_BODY_SIZE));
+    }
+
     @Test
     void aResetFoundAfterTheExchangeEndedIsItsOwnSpanWithTheRayIdCountedOnce() {
         AgentConfig config = AgentConfig.from(Map.of(), Map.of("cf520.traces", "risky"), Map.of());
@@ -59,12 +96,14 @@ class TelemetrySinkTest {
         ExchangeTestAccess.end(x);
         try (LogCapture log = LogCapture.start()) {
             sink.exchangeEnded(x, rules.evaluate(x)); // healthy at its end: no span in risky mode
-            sink.riskAfterEnd(x, rules.reset(x, 4096, System.nanoTime(), "test"));
+            Risk reset = rules.reset(x, 4096, System.nanoTime(), "test"); // after the wire record was released
+            assertEquals(Phase.AFTER_BODY, reset.phase());
+            sink.riskAfterEnd(x, reset);
             assertEquals(1, log.lines().stream().filter(l -> l.contains("ray=8e39e2c50f3aab97-SJC reason=connection_reset"
                     + " POST /upload status=413")).count(), String.join("\n", log.lines()));
         }
         assertEquals(1, spans.getFinishedSpanItems().size());
-        io.opentelemetry.sdk.trace.data.SpanData span = spans.getFinishedSpanItems().get(0);
+        SpanData span = spans.getFinishedSpanItems().get(0);
         assertEquals("connection reset", span.getName());
         assertEquals("connection_reset", span.getAttributes().get(SpanAttributes.CF520_REASON));
         assertEquals("8e39e2c50f3aab97-SJC", span.getAttributes().get(SpanAttributes.CLOUDFLARE_RAY_ID));

@@ -52,14 +52,11 @@ public final class EdgeVerifier {
 
     /** TRUE/FALSE, or null when it cannot be judged (a trusted proxy without a usable X-Forwarded-For). */
     public Boolean verify(String peer, String xForwardedFor) {
-        byte[] p = literal(peer);
-        if (p == null) {
-            return null;
+        Boolean fromCloudflare = in(cloudflare, peer);
+        if (fromCloudflare == null || fromCloudflare) {
+            return fromCloudflare;
         }
-        if (matches(cloudflare, p)) {
-            return Boolean.TRUE;
-        }
-        if (!matches(trusted, p)) {
+        if (!in(trusted, peer)) {
             return Boolean.FALSE;
         }
         if (xForwardedFor == null) {
@@ -76,6 +73,30 @@ public final class EdgeVerifier {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code addr} is in {@code ranges}; null when it is no IP literal. A plain IPv4 address
+     * (the usual peer) is matched as a number: this runs for every exchange, and allocates nothing.
+     */
+    private static Boolean in(List<byte[][]> ranges, String addr) {
+        long v4 = ipv4(addr);
+        if (v4 >= 0) {
+            for (byte[][] r : ranges) {
+                int prefix = r[1][0] & 0xff;
+                int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+                if (r[0].length == 4 && ((bits(r[0]) ^ (int) v4) & mask) == 0) {
+                    return Boolean.TRUE;
+                }
+            }
+            return Boolean.FALSE;
+        }
+        byte[] a = literal(addr);
+        return a == null ? null : matches(ranges, a);
+    }
+
+    private static int bits(byte[] v4) {
+        return (v4[0] & 0xff) << 24 | (v4[1] & 0xff) << 16 | (v4[2] & 0xff) << 8 | (v4[3] & 0xff);
     }
 
     private static boolean matches(List<byte[][]> ranges, byte[] addr) {
@@ -125,25 +146,33 @@ public final class EdgeVerifier {
         return new byte[][] {addr, {(byte) prefix}};
     }
 
-    /** Dotted-quad IPv4 only (four decimal parts 0-255): InetAddress would resolve "256.0.0.1" through DNS. */
-    private static byte[] ipv4(String v) {
-        String[] parts = v.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
+    /**
+     * A dotted-quad IPv4 address (four decimal parts 0-255) as a number, or -1 for anything else:
+     * InetAddress would resolve "256.0.0.1" through DNS.
+     */
+    private static long ipv4(String v) {
+        if (v == null || v.length() > 15) {
+            return -1;
         }
-        byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3) {
-                return null;
+        long bits = 0;
+        int parts = 0;
+        int n = 0;
+        int digits = 0;
+        for (int i = 0; i <= v.length(); i++) {
+            char c = i < v.length() ? v.charAt(i) : '.';
+            if (c >= '0' && c <= '9') {
+                n = n * 10 + (c - '0');
+                digits++;
+            } else if (c != '.' || digits == 0 || digits > 3 || n > 255 || parts == 4) {
+                return -1;
+            } else {
+                bits = bits << 8 | n;
+                parts++;
+                n = 0;
+                digits = 0;
             }
-            int n = Integer.parseInt(p); // digits only, checked by the caller
-            if (n > 255) {
-                return null;
-            }
-            out[i] = (byte) n;
         }
-        return out;
+        return parts == 4 ? bits : -1;
     }
 
     /** The address bytes of an IP literal (v4-mapped v6 folded to v4), or null for anything else. */
@@ -162,7 +191,8 @@ public final class EdgeVerifier {
             }
         }
         if (!v6) {
-            return ipv4(v);
+            long bits = ipv4(v);
+            return bits < 0 ? null : new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits};
         }
         if (Character.digit(v.charAt(0), 16) < 0 && v.charAt(0) != ':') {
             return null; // InetAddress would take anything else for a host name and ask DNS

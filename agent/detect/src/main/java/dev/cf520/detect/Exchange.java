@@ -32,13 +32,22 @@ public final class Exchange {
     private final String protocol;
     private volatile String scheme;
     private final boolean judged;
-    private final String[] requestHeaders = new String[CAPTURED_REQUEST_HEADERS.length];
+    // one field per captured header rather than an array: one object less per exchange
+    private String cfRay;
+    private String cfConnectingIp;
+    private String cfIpcountry;
+    private String traceparent;
+    private String tracestate;
+    private String userAgent;
+    private String xForwardedFor;
     private final int keepHeadBytes;
     private String serverAddress;
     private int serverPort = -1;
     private String peerAddress;
 
-    private ResponseWire wire;
+    private ResponseWire wire; // from WirePool; back there at release()
+    private int status = -1; // the final head's, kept here: it outlives the wire
+    private boolean completeAtRelease; // the wire's complete(), kept for a fault found after the release
     private Object connection;
     private Throwable cause;
     private boolean originAborted;
@@ -71,9 +80,22 @@ public final class Exchange {
         }
         for (int i = 0; i < CAPTURED_REQUEST_HEADERS.length; i++) {
             if (CAPTURED_REQUEST_HEADERS[i].equals(lowerCaseName)) {
-                requestHeaders[i] = value;
+                setRequestHeader(i, value);
                 return;
             }
+        }
+    }
+
+    private void setRequestHeader(int index, String value) {
+        switch (index) {
+            case CF_RAY: cfRay = value; break;
+            case CF_CONNECTING_IP: cfConnectingIp = value; break;
+            case CF_IPCOUNTRY: cfIpcountry = value; break;
+            case TRACEPARENT: traceparent = value; break;
+            case TRACESTATE: tracestate = value; break;
+            case USER_AGENT: userAgent = value; break;
+            case X_FORWARDED_FOR: xForwardedFor = value; break;
+            default: break;
         }
     }
 
@@ -115,14 +137,15 @@ public final class Exchange {
 
     private ResponseWire wire() {
         if (wire == null) {
-            wire = new ResponseWire("HEAD".equals(method), keepHeadBytes);
+            wire = WirePool.take("HEAD".equals(method), keepHeadBytes);
         }
         return wire;
     }
 
     private void noteHead() {
         if (finalHeadNanos == 0 && wire.finalHead() != null) {
-            finalHeadNanos = System.nanoTime();
+            status = wire.finalHead().status();
+            finalHeadNanos = System.nanoTime(); // volatile: publishes the status to the watchdog's log line
         }
     }
 
@@ -174,6 +197,25 @@ public final class Exchange {
         return true;
     }
 
+    /**
+     * The sink is done with this ended exchange: its {@link #response()} goes back to the pool for a
+     * later exchange, and reads null from now on (everything else stays readable). Only the sink that
+     * reads the exchange last may call it (the telemetry sink, after span, metrics and log line); one
+     * that holds exchanges for later (the deferred sink) must not. No effect before the end, or twice.
+     */
+    public void release() {
+        ResponseWire w;
+        synchronized (this) {
+            if (!ended || wire == null) {
+                return;
+            }
+            w = wire;
+            completeAtRelease = w.complete();
+            wire = null; // a wire write after the end is ignored (ended): nothing reaches w again through here
+        }
+        WirePool.give(w);
+    }
+
     /** The server is shutting down with this exchange in flight; true the first time only. */
     synchronized boolean flagShutdown(Risk r) {
         if (ended || shutdownRisk != null) {
@@ -223,6 +265,9 @@ public final class Exchange {
         if (protocol == null) {
             return null;
         }
+        if (protocol.equals("HTTP/1.1")) {
+            return "1.1"; // the usual, without a substring per exchange
+        }
         int slash = protocol.indexOf('/');
         return slash < 0 ? protocol : protocol.substring(slash + 1);
     }
@@ -243,8 +288,18 @@ public final class Exchange {
         return peerAddress;
     }
 
+    /** One of {@link #CAPTURED_REQUEST_HEADERS} by its index ({@link #CF_RAY}...), or null. */
     public String requestHeader(int index) {
-        return requestHeaders[index];
+        switch (index) {
+            case CF_RAY: return cfRay;
+            case CF_CONNECTING_IP: return cfConnectingIp;
+            case CF_IPCOUNTRY: return cfIpcountry;
+            case TRACEPARENT: return traceparent;
+            case TRACESTATE: return tracestate;
+            case USER_AGENT: return userAgent;
+            case X_FORWARDED_FOR: return xForwardedFor;
+            default: throw new ArrayIndexOutOfBoundsException(index);
+        }
     }
 
     /** Only HTTP/1.x exchanges are judged until HTTP/2 to the origin is covered. */
@@ -276,14 +331,19 @@ public final class Exchange {
         return finalHeadNanos == 0 ? -1 : finalHeadNanos - startNanos;
     }
 
-    /** What went on the wire; null when not a single byte did. */
+    /** What went on the wire; null when not a single byte did, or once the exchange was {@link #release}d. */
     public ResponseWire response() {
         return wire;
     }
 
+    /** The response reached its framed end on the wire (also after {@link #release}). */
+    public synchronized boolean responseComplete() {
+        return wire != null ? wire.complete() : completeAtRelease;
+    }
+
     /** The status code as written, or -1. */
     public int status() {
-        return wire == null || wire.finalHead() == null ? -1 : wire.finalHead().status();
+        return status;
     }
 
     /**

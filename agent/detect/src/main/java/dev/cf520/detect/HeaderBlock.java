@@ -39,25 +39,25 @@ public final class HeaderBlock {
         "Keep-Alive", "Connection", "Transfer-Encoding", "Expires", "content-type", "set-cookie", "date",
         "content-length", "cache-control", "location", "link", "content-security-policy", "server", "vary", "etag"};
 
-    private final int totalBytes;
-    private int status = -1;
+    // every field is set by fill(): a ResponseWire parses each of its blocks into one instance
+    private int totalBytes;
+    private int status;
     private String statusText;
-    private String version = "";
+    private String version;
     private int headerCount;
-    private List<String> problems = List.of();
-    private List<String> framingProblems = List.of();
-    private List<String> contentLengths = List.of();
-    private List<String> transferEncodings = List.of();
-    private long contentLength = -1;
+    private List<String> problems;
+    private List<String> framingProblems;
+    private List<String> contentLengths;
+    private List<String> transferEncodings;
+    private long contentLength;
     private boolean chunked;
     private boolean connectionClose;
-    private String largestName = "";
+    private String largestName;
     private int largestBytes;
     private int setCookieCount;
     private long setCookieBytes;
 
-    private HeaderBlock(int totalBytes) {
-        this.totalBytes = totalBytes;
+    HeaderBlock() {
     }
 
     /** Parses {@code len} bytes ending with the empty line; {@code totalBytes} may exceed them when the block was too large to keep. */
@@ -70,7 +70,28 @@ public final class HeaderBlock {
      * reference to {@code b}: a container's write buffer is reused as soon as the write returns.
      */
     public static HeaderBlock parse(byte[] b, int off, int len, int totalBytes) {
-        HeaderBlock h = new HeaderBlock(totalBytes);
+        return new HeaderBlock().fill(b, off, len, totalBytes);
+    }
+
+    /** Parses into this block, forgetting all it held before: what {@link #parse} does, without allocating. */
+    HeaderBlock fill(byte[] b, int off, int len, int totalBytes) {
+        HeaderBlock h = this;
+        h.totalBytes = totalBytes;
+        h.status = -1;
+        h.statusText = null;
+        h.version = "";
+        h.headerCount = 0;
+        h.problems = List.of();
+        h.framingProblems = List.of();
+        h.contentLengths = List.of();
+        h.transferEncodings = List.of();
+        h.contentLength = -1;
+        h.chunked = false;
+        h.connectionClose = false;
+        h.largestName = "";
+        h.largestBytes = 0;
+        h.setCookieCount = 0;
+        h.setCookieBytes = 0;
         int end = off + len;
         int lineStart = off;
         int lineNo = 0;
@@ -127,7 +148,8 @@ public final class HeaderBlock {
 
     private static List<String> plus(List<String> list, String v) {
         if (list.isEmpty()) {
-            return List.of(v);
+            // the usual single plain Content-Length or "chunked": a shared list, nothing allocated
+            return v == PLAIN ? PLAIN_ONLY : v == CHUNKED ? CHUNKED_ONLY : List.of(v);
         }
         List<String> more = new ArrayList<>(list);
         more.add(v);
@@ -276,7 +298,8 @@ public final class HeaderBlock {
             contentLengths = plus(contentLengths, n >= 0 && contentLengths.isEmpty() ? PLAIN
                     : new String(b, vFrom, vTo - vFrom, StandardCharsets.ISO_8859_1));
         } else if (equalsIgnoreCase(b, from, colon - from, TRANSFER_ENCODING)) {
-            transferEncodings = plus(transferEncodings, new String(b, vFrom, vTo - vFrom, StandardCharsets.ISO_8859_1));
+            transferEncodings = plus(transferEncodings, equalsIgnoreCase(b, vFrom, vTo - vFrom, CHUNKED_BYTES) ? CHUNKED
+                    : new String(b, vFrom, vTo - vFrom, StandardCharsets.ISO_8859_1));
         } else if (equalsIgnoreCase(b, from, colon - from, CONNECTION)) {
             connectionClose |= containsIgnoreCase(b, vFrom, vTo, CLOSE);
         } else if (equalsIgnoreCase(b, from, colon - from, SET_COOKIE)) {
@@ -288,6 +311,11 @@ public final class HeaderBlock {
 
     /** Stands for a first Content-Length value that was a plain number, already in {@link #contentLength}. */
     private static final String PLAIN = new String("plain");
+    private static final List<String> PLAIN_ONLY = List.of(PLAIN);
+    /** A Transfer-Encoding value that is exactly {@code chunked} (any case). */
+    private static final String CHUNKED = "chunked";
+    private static final List<String> CHUNKED_ONLY = List.of(CHUNKED);
+    private static final byte[] CHUNKED_BYTES = ascii(CHUNKED);
 
     private void checkFraming() {
         if (!contentLengths.isEmpty() && !transferEncodings.isEmpty()) {
@@ -307,6 +335,10 @@ public final class HeaderBlock {
         }
         if (!transferEncodings.isEmpty()) {
             String last = transferEncodings.get(transferEncodings.size() - 1);
+            if (last == CHUNKED) {
+                chunked = true;
+                return;
+            }
             String[] codings = last.split(",");
             chunked = codings[codings.length - 1].trim().equalsIgnoreCase("chunked");
         }

@@ -32,19 +32,43 @@ public final class RayId {
                 return new RayId(header, false, null);
             }
         }
-        String[] suffixes = v.substring(17).split("-", -1);
-        for (String s : suffixes) {
-            if (s.isEmpty() || s.length() > 8) {
-                return new RayId(header, false, null);
-            }
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+        // the suffixes are checked in place and the colo comes from a small cache: this runs per exchange
+        int partStart = 17;
+        int coloEnd = -1;
+        for (int i = 17; i <= v.length(); i++) {
+            char c = i < v.length() ? v.charAt(i) : '-';
+            if (c == '-') {
+                if (i == partStart || i - partStart > 8) {
                     return new RayId(header, false, null);
                 }
+                coloEnd = coloEnd < 0 ? i : coloEnd;
+                partStart = i + 1;
+            } else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+                return new RayId(header, false, null);
             }
         }
-        return new RayId(v, true, suffixes[0]);
+        return new RayId(v, true, colo(v, 17, coloEnd));
+    }
+
+    /**
+     * Cloudflare has a few hundred colos: each exchange's colo string is looked up here rather than
+     * cut from the header anew. Racy by design: a slot holds an immutable String, a lost write only
+     * means one more substring.
+     */
+    private static final String[] COLOS = new String[256];
+
+    private static String colo(String v, int from, int to) {
+        int h = 0;
+        for (int i = from; i < to; i++) {
+            h = 31 * h + v.charAt(i);
+        }
+        int slot = (h ^ (h >>> 8)) & (COLOS.length - 1);
+        String c = COLOS[slot];
+        if (c == null || c.length() != to - from || !v.regionMatches(from, c, 0, to - from)) {
+            c = v.substring(from, to);
+            COLOS[slot] = c;
+        }
+        return c;
     }
 
     /** The header as received (sanitize before recording). */

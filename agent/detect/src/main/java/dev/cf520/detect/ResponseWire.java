@@ -15,19 +15,21 @@ public final class ResponseWire {
 
     private enum State { HEAD, LENGTH, CHUNK_SIZE, CHUNK_EXT, CHUNK_DATA, CHUNK_DATA_CR, CHUNK_DATA_LF, TRAILER, DONE, CLOSE, UPGRADED }
 
-    private final boolean headRequest;
-    private final int keepHeadBytes;
+    // every field but block is set by reset(): a wire is recycled from one exchange to the next (WirePool)
+    private boolean headRequest;
+    private int keepHeadBytes;
 
-    private State state = State.HEAD;
+    private State state;
     private byte[] head; // only for a header block that spans several writes
     private int headKept;
     private int headTotal;
     private int lineLength; // bytes of the current header line, CR excluded
+    private final HeaderBlock block = new HeaderBlock(); // each header block is parsed into it in turn
     private HeaderBlock finalHead;
     private int interimCount;
 
-    private Framing framing = Framing.NONE;
-    private long declared = -1;
+    private Framing framing;
+    private long declared;
     private long remaining;
     private long bodyBytes;
     private long payloadBytes;
@@ -35,15 +37,38 @@ public final class ResponseWire {
     private boolean complete;
     private String chunkError;
     private int chunkSizeDigits;
-    private boolean trailerLineEmpty = true;
+    private boolean trailerLineEmpty;
 
     /**
      * @param headRequest   a response to HEAD carries no body whatever its headers say
      * @param keepHeadBytes header bytes kept for parsing; a larger block is counted, not kept
      */
     public ResponseWire(boolean headRequest, int keepHeadBytes) {
+        reset(headRequest, keepHeadBytes);
+    }
+
+    /** Forgets everything followed so far: this wire is then as a new one for another response. */
+    ResponseWire reset(boolean headRequest, int keepHeadBytes) {
         this.headRequest = headRequest;
         this.keepHeadBytes = keepHeadBytes;
+        state = State.HEAD;
+        head = null;
+        headKept = 0;
+        headTotal = 0;
+        lineLength = 0;
+        finalHead = null;
+        interimCount = 0;
+        framing = Framing.NONE;
+        declared = -1;
+        remaining = 0;
+        bodyBytes = 0;
+        payloadBytes = 0;
+        excessBytes = 0;
+        complete = false;
+        chunkError = null;
+        chunkSizeDigits = 0;
+        trailerLineEmpty = true;
+        return this;
     }
 
     /**
@@ -206,7 +231,7 @@ public final class ResponseWire {
     }
 
     private void endOfHead(byte[] b, int off, int len) {
-        HeaderBlock h = HeaderBlock.parse(b, off, len, headTotal);
+        HeaderBlock h = block.fill(b, off, len, headTotal); // an interim block is counted, then overwritten
         headKept = 0;
         headTotal = 0;
         lineLength = 0;

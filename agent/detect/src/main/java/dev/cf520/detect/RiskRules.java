@@ -124,7 +124,7 @@ public final class RiskRules {
             return null;
         }
         Phase phase = !x.headWritten() ? Phase.BEFORE_HEADERS
-                : x.response() != null && x.response().complete() ? Phase.AFTER_BODY : Phase.DURING_BODY;
+                : x.responseComplete() ? Phase.AFTER_BODY : Phase.DURING_BODY;
         return new Risk(Reason.CONNECTION_RESET, phase,
                 "the " + container + " server closed the connection with " + Text.count(unreadBytes)
                         + " request bytes unread: the peer gets a TCP reset", x.startEpochNanos() + (nowNanos - x.startNanos()));

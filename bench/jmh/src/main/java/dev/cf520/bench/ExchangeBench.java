@@ -64,6 +64,7 @@ public class ExchangeBench {
             sink = new ExchangeSink() {
                 @Override
                 public void exchangeEnded(Exchange exchange, List<Risk> risks) {
+                    exchange.release(); // as the telemetry sink does when it is done
                 }
 
                 @Override

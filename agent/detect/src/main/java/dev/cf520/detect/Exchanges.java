@@ -179,6 +179,14 @@ public final class Exchanges {
         return BY_EXCHANGE.size();
     }
 
+    /**
+     * An exchange is in flight on {@code connection} (the object it was bound to with {@link #bindConnection}):
+     * a container's stop that closes a connection without one closes an idle keep-alive connection.
+     */
+    public static boolean inFlightOn(Object connection) {
+        return connection != null && BY_CONNECTION.containsKey(connection);
+    }
+
     /** Waits up to {@code millis} for the exchanges in flight to end; true when none is left. */
     public static boolean awaitNoneRunning(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000L;

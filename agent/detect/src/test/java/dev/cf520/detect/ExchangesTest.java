@@ -227,6 +227,21 @@ class ExchangesTest {
     }
 
     @Test
+    void aConnectionIsBusyFromItsBindingUntilItsExchangeEnds() {
+        Object conn = new Object();
+        Object key = new Object();
+        assertFalse(Exchanges.inFlightOn(conn), "never bound: idle");
+        assertFalse(Exchanges.inFlightOn(null));
+        Exchanges.begin(key, "GET", "/busy", "HTTP/1.1", "http");
+        assertFalse(Exchanges.inFlightOn(conn), "the exchange is not bound to it yet");
+        Exchanges.bindConnection(key, conn);
+        assertTrue(Exchanges.inFlightOn(conn));
+        assertFalse(Exchanges.inFlightOn(new Object()), "another connection stays idle");
+        Exchanges.end(key);
+        assertFalse(Exchanges.inFlightOn(conn), "idle again between exchanges");
+    }
+
+    @Test
     void beginningAgainWithTheSameKeyFinishesTheStaleExchange() {
         Object key = new Object();
         Exchange stale = Exchanges.begin(key, "GET", "/stale", "HTTP/1.1", "http");

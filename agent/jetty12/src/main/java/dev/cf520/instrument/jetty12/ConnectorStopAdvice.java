@@ -26,11 +26,13 @@ public final class ConnectorStopAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void enter(@Advice.This ServerConnector connector) {
         int idle = 0;
+        int port = connector.getLocalPort(); // -2 once a graceful shutdown closed the accepting socket
         for (EndPoint ep : connector.getConnectedEndPoints()) {
+            port = port > 0 ? port : ((java.net.InetSocketAddress) ep.getLocalSocketAddress()).getPort();
             Connection c = ep.getConnection();
             idle += Exchanges.inFlightOn(c instanceof SslConnection ? ((SslConnection) c).getSslEndPoint() : ep) ? 0 : 1;
         }
-        IdleCloses.closedAtShutdown("jetty", connector.getLocalPort(), idle);
+        IdleCloses.closedAtShutdown("jetty", port, idle);
         Exchanges.shutdown("jetty");
     }
 }

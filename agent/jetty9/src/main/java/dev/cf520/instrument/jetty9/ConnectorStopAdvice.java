@@ -25,11 +25,13 @@ public final class ConnectorStopAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void enter(@Advice.This ServerConnector connector) {
         int idle = 0;
+        int port = connector.getLocalPort(); // -2: Server.doStop shut the connector first, closing its accepting socket
         for (EndPoint ep : connector.getConnectedEndPoints()) {
+            port = port > 0 ? port : ep.getLocalAddress().getPort();
             Connection c = ep.getConnection();
             idle += Exchanges.inFlightOn(c instanceof SslConnection ? ((SslConnection) c).getDecryptedEndPoint() : ep) ? 0 : 1;
         }
-        IdleCloses.closedAtShutdown("jetty", connector.getLocalPort(), idle);
+        IdleCloses.closedAtShutdown("jetty", port, idle);
         Exchanges.shutdown("jetty");
     }
 }

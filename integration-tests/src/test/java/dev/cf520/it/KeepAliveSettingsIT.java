@@ -14,9 +14,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The keep-alive configuration check at start-up, on the demo's stock Tomcat settings: one WARN per
- * risky setting naming the setting, the Spring Boot property and the value, and a gauge per
- * connector that a fleet dashboard can filter on cf520.idle_close_race.
+ * The keep-alive configuration check at start-up, on the stock Tomcat settings of the demo and of a Spring
+ * Boot 4 app: one WARN per risky setting naming the setting, the Spring Boot property and the value, and a
+ * gauge per connector that a fleet dashboard can filter on cf520.idle_close_race.
  */
 class KeepAliveSettingsIT {
     private static final OriginProcess.Runtime TOMCAT = new OriginProcess.Runtime("tomcat-11/java-17/fat-jar",
@@ -24,8 +24,21 @@ class KeepAliveSettingsIT {
 
     @Test
     void stockTomcatSettingsAreFlaggedAtStartUp() throws Exception {
+        flaggedAt60s(TOMCAT);
+    }
+
+    /**
+     * Spring Boot 4 leaves Tomcat 11's keepAliveTimeout unset, so it falls back to connectionTimeout (60 s): the WARN
+     * names Boot's property. The fixture raises the response header limit to 1 MB, as the demo does.
+     */
+    @Test
+    void stockSpringBoot4TomcatIsFlaggedAtStartUp() throws Exception {
+        flaggedAt60s(BootApps.boot4Tomcat("java-17", OriginProcess.java17()));
+    }
+
+    private static void flaggedAt60s(OriginProcess.Runtime rt) throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver();
-                OriginProcess origin = OriginProcess.start(TOMCAT, true, OriginProcess.testSettings(receiver))) {
+                OriginProcess origin = OriginProcess.start(rt, true, OriginProcess.testSettings(receiver))) {
             String idle = origin.awaitStderr(l -> l.contains("520-risk setting: tomcat connector on port " + origin.port()
                     + " closes idle keep-alive connections after 60 s"), Duration.ofSeconds(20));
             assertNotNull(idle, String.join("\n", origin.agentLines()));
@@ -34,7 +47,7 @@ class KeepAliveSettingsIT {
                     && idle.contains("server.tomcat.keep-alive-timeout=905s"), idle);
             String header = origin.awaitStderr(l -> l.contains("520-risk setting: tomcat connector on port "
                     + origin.port() + " sends response header blocks of up to 1,048,576 bytes"), Duration.ofSeconds(5));
-            assertNotNull(header, "the demo raises maxHttpResponseHeaderSize to 1 MiB: " + origin.agentLines());
+            assertNotNull(header, "the origin raises maxHttpResponseHeaderSize to 1 MiB: " + origin.agentLines());
             assertTrue(header.contains("server.tomcat.max-http-response-header-size=128KB"), header);
 
             NumberDataPoint p = gauge(receiver, origin.port());

@@ -12,6 +12,7 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.TypeResolutionStrategy;
+import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.pool.TypePool;
 
 /**
@@ -48,6 +49,27 @@ public final class HookCheck {
             }
             return new HookCheck(line, jars);
         }
+    }
+
+    /** The given jars of one container line, e.g. those of the test class path. */
+    public static HookCheck ofJars(String line, List<Path> jars) throws IOException {
+        if (jars.isEmpty()) {
+            throw new IllegalStateException("no jars for " + line);
+        }
+        return new HookCheck(line, jars);
+    }
+
+    /**
+     * The type name of the field {@code type} declares under {@code name} in this line, or null: for advice that
+     * reads a private field by reflection, where Byte Buddy's binding proves nothing.
+     */
+    public String declaredFieldType(String type, String name) {
+        TypePool.Resolution r = pool.describe(type);
+        if (!r.isResolved()) {
+            return null;
+        }
+        return r.resolve().getDeclaredFields().filter(ElementMatchers.named(name)).stream()
+                .map(f -> f.getType().asErasure().getName()).findFirst().orElse(null);
     }
 
     /** The hook's class exists in this line and passes the hook's version gate. */

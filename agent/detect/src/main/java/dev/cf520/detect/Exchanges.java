@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The entry point that container advice calls, with container objects only as identity keys:
@@ -18,6 +19,8 @@ public final class Exchanges {
     private static final Map<Object, Exchange> BY_CONNECTION = new ConcurrentHashMap<>();
     /** The exchange this thread ended last: a container closes a connection on the thread that ended its exchange. */
     private static final ThreadLocal<Exchange> LAST_ENDED = new ThreadLocal<>();
+    /** Exchanges taken out of BY_EXCHANGE whose end has not yet reached the sink (see {@link #awaitNoneRunning}). */
+    private static final AtomicInteger ENDING = new AtomicInteger();
     private static volatile ExchangeSink sink;
     private static volatile RiskRules rules;
     private static volatile int keepHeadBytes = 256 * 1024;
@@ -115,9 +118,18 @@ public final class Exchanges {
 
     /** The container is done with this exchange (it may be called more than once: the first counts). */
     public static void end(Object exchangeKey) {
-        Exchange x = BY_EXCHANGE.remove(exchangeKey);
-        if (x != null) {
-            finish(x);
+        Exchange x = BY_EXCHANGE.get(exchangeKey);
+        if (x == null) {
+            return;
+        }
+        // counted before it leaves BY_EXCHANGE: the exit hook must not flush between the two
+        ENDING.incrementAndGet();
+        try {
+            if (BY_EXCHANGE.remove(exchangeKey, x)) {
+                finish(x);
+            }
+        } finally {
+            ENDING.decrementAndGet();
         }
     }
 
@@ -231,13 +243,28 @@ public final class Exchanges {
         return BY_EXCHANGE.size();
     }
 
-    /** Waits up to {@code millis} for the exchanges in flight to end; true when none is left. */
+    /**
+     * An exchange is in flight on {@code connection} (the object it was bound to with {@link #bindConnection}):
+     * a container's stop that closes a connection without one closes an idle keep-alive connection.
+     */
+    public static boolean inFlightOn(Object connection) {
+        return connection != null && BY_CONNECTION.containsKey(connection);
+    }
+
+    /**
+     * Waits up to {@code millis} for the exchanges in flight to end and reach the sink (a container's thread may be
+     * ending one as the JVM exits: flushing before its span is written would lose it); true when none is left.
+     */
     public static boolean awaitNoneRunning(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000L;
-        while (!BY_EXCHANGE.isEmpty() && System.nanoTime() < deadline) {
+        while (!noneRunning() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        return BY_EXCHANGE.isEmpty();
+        return noneRunning();
+    }
+
+    private static boolean noneRunning() {
+        return ENDING.get() == 0 && BY_EXCHANGE.isEmpty();
     }
 
     /**

@@ -39,8 +39,19 @@ class ExchangesTest {
         final List<Ended> running = Collections.synchronizedList(new ArrayList<>());
         final List<Ended> afterEnd = Collections.synchronizedList(new ArrayList<>());
 
+        /** When set, exchangeEnded waits for it: an end still on its way to the sink. */
+        volatile java.util.concurrent.CountDownLatch hold;
+
         @Override
         public void exchangeEnded(Exchange exchange, List<Risk> risks) {
+            java.util.concurrent.CountDownLatch h = hold;
+            if (h != null) {
+                try {
+                    h.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             ended.add(new Ended(exchange, risks));
         }
 
@@ -230,6 +241,47 @@ class ExchangesTest {
         assertEquals(404, second.status());
         assertEquals(List.of(), SINK.endedFor(first).get(0).risks);
         assertEquals(List.of(), SINK.endedFor(second).get(0).risks);
+    }
+
+    @Test
+    void aConnectionIsBusyFromItsBindingUntilItsExchangeEnds() {
+        Object conn = new Object();
+        Object key = new Object();
+        assertFalse(Exchanges.inFlightOn(conn), "never bound: idle");
+        assertFalse(Exchanges.inFlightOn(null));
+        Exchanges.begin(key, "GET", "/busy", "HTTP/1.1", "http");
+        assertFalse(Exchanges.inFlightOn(conn), "the exchange is not bound to it yet");
+        Exchanges.bindConnection(key, conn);
+        assertTrue(Exchanges.inFlightOn(conn));
+        assertFalse(Exchanges.inFlightOn(new Object()), "another connection stays idle");
+        Exchanges.end(key);
+        assertFalse(Exchanges.inFlightOn(conn), "idle again between exchanges");
+    }
+
+    /** The exit hook waits for an exchange a container thread is ending: flushing before it reached the sink loses its span. */
+    @Test
+    void awaitNoneRunningWaitsForAnEndOnItsWayToTheSink() throws Exception {
+        Object key = new Object();
+        Exchange x = Exchanges.begin(key, "GET", "/ending", "HTTP/1.1", "http");
+        java.util.concurrent.CountDownLatch hold = new java.util.concurrent.CountDownLatch(1);
+        SINK.hold = hold;
+        Thread ender = new Thread(() -> Exchanges.end(key), "container-thread");
+        try {
+            ender.start();
+            long deadline = System.nanoTime() + 5 * SECOND;
+            while (Exchanges.find(key) != null && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertNull(Exchanges.find(key), "out of the running exchanges, not yet at the sink");
+            assertFalse(Exchanges.awaitNoneRunning(100), "still ending");
+            hold.countDown();
+            assertTrue(Exchanges.awaitNoneRunning(5000));
+            assertEquals(1, SINK.endedFor(x).size(), "at the sink once awaitNoneRunning returned");
+        } finally {
+            SINK.hold = null;
+            hold.countDown();
+            ender.join();
+        }
     }
 
     @Test

@@ -57,6 +57,6 @@ class Jetty12HooksTest {
                         h.typeName + " of Jetty 9.4 must be left alone");
             }
         }
-        assertEquals(2, sameName, "SocketChannelEndPoint and ServerConnector are the hooked names Jetty 9.4 has too");
+        assertEquals(3, sameName, "SocketChannelEndPoint and ServerConnector (doStart, doStop) are the hooked names Jetty 9.4 has too");
     }
 }

@@ -1,12 +1,11 @@
 package dev.cf520.instrument.jetty12;
 
 import dev.cf520.detect.IdleCloses;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.IdleTimeout;
-import org.eclipse.jetty.server.Connector;
-import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.internal.HttpConnection;
 
@@ -47,8 +46,9 @@ public final class IdleCloseAdvice {
                 return;
             }
         }
-        Connector c = connection.getConnector();
-        int port = c instanceof NetworkConnector ? ((NetworkConnector) c).getLocalPort() : -1;
+        // the connection's own port: the connector's getLocalPort() is -2 once a graceful shutdown (Server.setStopTimeout)
+        // closed the accepting socket, and that shutdown cuts every idle connection's timeout to 1 s
+        int port = ep.getLocalSocketAddress() instanceof InetSocketAddress ? ((InetSocketAddress) ep.getLocalSocketAddress()).getPort() : -1;
         // at least the timeout: a request read since Jetty's check decided to close resets getIdleFor
         long idleMillis = ep instanceof IdleTimeout ? Math.max(((IdleTimeout) ep).getIdleFor(), ep.getIdleTimeout()) : -1;
         IdleCloses.closed("jetty", port, idleMillis);

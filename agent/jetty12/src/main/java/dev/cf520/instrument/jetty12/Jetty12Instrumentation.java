@@ -32,7 +32,9 @@ import net.bytebuddy.matcher.ElementMatcher;
  * <li>{@code ServerConnector.doStart} (gated on {@code setReusePort}, which Jetty 9.4 lacks) and, for attach,
  *     {@code HttpChannelState.onRequest}: each connector's idle timeout and response header limit, once;</li>
  * <li>{@code HttpConnection.onIdleExpired}: the idle timeout closes a keep-alive connection between
- *     requests.</li>
+ *     requests;</li>
+ * <li>{@code ServerConnector.doStop} (same gate), after the Server's graceful phase: the exchanges still in flight
+ *     are cut off, the idle connections the stop closes counted.</li>
  * </ul>
  * Every class named here except SocketChannelEndPoint and ServerConnector exists only in Jetty 12 ({@code server.internal},
  * {@code ee10}); Jetty 9.4's SocketChannelEndPoint inherits flush from ChannelEndPoint, so the gate
@@ -65,6 +67,8 @@ public final class Jetty12Instrumentation implements ContainerInstrumentation {
                         PKG + "ConnectorFirstExchangeAdvice"),
                 new Hook("org.eclipse.jetty.server.ServerConnector", declaresMethod(named("setReusePort")),
                         isMethod().and(named("doStart")).and(takesArguments(0)), PKG + "ConnectorStartAdvice"),
+                new Hook("org.eclipse.jetty.server.ServerConnector", declaresMethod(named("setReusePort")),
+                        isMethod().and(named("doStop")).and(takesArguments(0)), PKG + "ConnectorStopAdvice"),
                 new Hook("org.eclipse.jetty.server.internal.HttpConnection",
                         isMethod().and(named("onIdleExpired")).and(takesArguments(TimeoutException.class))
                                 .and(returns(boolean.class)),

@@ -6,9 +6,7 @@ import java.util.concurrent.TimeoutException;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.IdleTimeout;
-import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnection;
-import org.eclipse.jetty.server.NetworkConnector;
 
 /**
  * Inlined into {@code HttpConnection.onFillInterestedFailed(Throwable)}. When an EndPoint's idle
@@ -31,8 +29,9 @@ public final class IdleCloseAdvice {
     public static void enter(@Advice.This HttpConnection connection, @Advice.Argument(0) Throwable cause) {
         EndPoint ep = connection.getEndPoint();
         if (cause instanceof TimeoutException && ep.isOpen() && !ep.isOutputShutdown() && connection.getParser().isStart()) {
-            Connector c = connection.getConnector();
-            int port = c instanceof NetworkConnector ? ((NetworkConnector) c).getLocalPort() : -1;
+            // the connection's own port: the connector's getLocalPort() is -2 once Server.doStop shut it (closing the
+            // accepting socket) and, with a StatisticsHandler, drains for up to its stop timeout
+            int port = ep.getLocalAddress() == null ? -1 : ep.getLocalAddress().getPort();
             // at least the timeout: a request read since Jetty's check decided to close resets getIdleFor
             long idleMillis = ep instanceof IdleTimeout ? Math.max(((IdleTimeout) ep).getIdleFor(), ep.getIdleTimeout()) : -1;
             int unread = 0;

@@ -32,7 +32,9 @@ import net.bytebuddy.matcher.ElementMatcher;
  * <li>{@code ServerConnector.doStart} and, for attach, {@code HttpChannel.onRequest}: each connector's idle
  *     timeout and response header limit, once;</li>
  * <li>{@code HttpConnection.onFillInterestedFailed(Throwable)}: the idle timeout closes a keep-alive
- *     connection waiting for its next request.</li>
+ *     connection waiting for its next request;</li>
+ * <li>{@code ServerConnector.doStop}, after the Server's graceful phase: the exchanges still in flight are cut
+ *     off, the idle connections the stop closes counted.</li>
  * </ul>
  * Class names such as {@code HttpChannel} exist in Jetty 10-12 too (Jetty 12: an interface): every hook
  * is gated on the 9.x logging field (its own or its outer class's {@code LOG}, an {@code org.eclipse.jetty.util.log.Logger};
@@ -60,6 +62,7 @@ public final class Jetty9Instrumentation implements ContainerInstrumentation {
         ElementMatcher.Junction<MethodDescription> flush = isMethod().and(named("flush"))
                 .and(takesArguments(1)).and(takesArgument(0, ByteBuffer[].class));
         ElementMatcher.Junction<MethodDescription> doStart = isMethod().and(named("doStart")).and(takesArguments(0));
+        ElementMatcher.Junction<MethodDescription> doStop = isMethod().and(named("doStop")).and(takesArguments(0));
         ElementMatcher.Junction<MethodDescription> fillFailed = isMethod().and(named("onFillInterestedFailed"))
                 .and(takesArguments(1)).and(takesArgument(0, Throwable.class));
         return List.of(
@@ -70,6 +73,9 @@ public final class Jetty9Instrumentation implements ContainerInstrumentation {
                 new Hook("org.eclipse.jetty.server.ServerConnector",
                         declaresMethod(named("setSoLingerTime")).and(declaresMethod(doStart)), doStart,
                         PKG + "ConnectorStartAdvice"),
+                new Hook("org.eclipse.jetty.server.ServerConnector",
+                        declaresMethod(named("setSoLingerTime")).and(declaresMethod(doStop)), doStop,
+                        PKG + "ConnectorStopAdvice"),
                 new Hook("org.eclipse.jetty.server.HttpConnection", jetty9(fillFailed), fillFailed,
                         PKG + "IdleCloseAdvice"),
                 new Hook(CHANNEL, jetty9(handleException), handleException, PKG + "HandleExceptionAdvice"),

@@ -24,6 +24,8 @@ import java.util.List;
  * <li>{@code Undertow.ListenerInfo(..)} (each listener {@code Undertow.start()} binds) and, after an attach, the first
  *     exchange on each port: the listener's keep-alive idle timeout (NO_REQUEST_TIMEOUT), once;</li>
  * <li>{@code ParseTimeoutUpdater.run}: the NO_REQUEST_TIMEOUT timer closing an idle keep-alive connection;</li>
+ * <li>{@code Undertow.stop}, after any GracefulShutdownHandler drained: the exchanges still in flight are cut off,
+ *     the idle connections the worker's shutdown closes counted;</li>
  * <li>{@code HttpServerExchange.invokeExchangeCompleteListeners}: the exchange is over, once, after its last byte;
  *     a response cut short after a throwable is Undertow's own abort (it truncates the conduit, dropping the connection).</li>
  * </ul>
@@ -55,6 +57,9 @@ public final class UndertowInstrumentation implements ContainerInstrumentation {
                         isConstructor().and(takesArguments(5)).and(takesArgument(0, String.class))
                                 .and(takesArgument(2, named("io.undertow.server.OpenListener"))),
                         PKG + "ListenerStartAdvice"),
+                new Hook("io.undertow.Undertow", declaresField(named("listenerInfo")).and(declaresField(named("internalWorker"))),
+                        isMethod().and(named("stop")).and(takesArguments(0)),
+                        PKG + "ServerStopAdvice"),
                 new Hook("io.undertow.server.protocol.ParseTimeoutUpdater",
                         declaresField(named("requestIdleTimeout")).and(declaresField(named("parsing")))
                                 .and(declaresField(named("expireTime"))),

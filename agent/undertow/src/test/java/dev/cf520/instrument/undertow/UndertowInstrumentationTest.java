@@ -14,14 +14,26 @@ import org.junit.jupiter.params.provider.ValueSource;
  * gate and its advice binds (fields, arguments) into exactly one method or constructor.
  */
 class UndertowInstrumentationTest {
+    private static HookCheck check(String line) throws Exception {
+        return HookCheck.ofDirectory(line, Paths.get(System.getProperty("cf520.lines.dir", "target/lines"), line));
+    }
+
     private static List<Integer> inlinedInto(String line) throws Exception {
-        return HookCheck.ofDirectory(line, Paths.get(System.getProperty("cf520.lines.dir", "target/lines"), line))
-                .inlineAll(new UndertowInstrumentation().hooks());
+        return check(line).inlineAll(new UndertowInstrumentation().hooks());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"undertow-2.3.20", "undertow-2.3.26"})
     void everyHookInlinesIntoTheSameMethodsAsOn2326(String line) throws Exception {
         assertEquals(inlinedInto("undertow-2.3.26"), inlinedInto(line));
+    }
+
+    /** ServerStopAdvice reads two private fields by reflection: a rename would leave the idle connections uncounted. */
+    @ParameterizedTest
+    @ValueSource(strings = {"undertow-2.3.20", "undertow-2.3.26"})
+    void theFieldsTheStopAdviceReadsByReflectionExist(String line) throws Exception {
+        HookCheck check = check(line);
+        assertEquals("io.undertow.server.OpenListener", check.declaredFieldType("io.undertow.Undertow$ListenerInfo", "openListener"));
+        assertEquals("java.util.Set", check.declaredFieldType("io.undertow.server.protocol.http.HttpOpenListener", "connections"));
     }
 }

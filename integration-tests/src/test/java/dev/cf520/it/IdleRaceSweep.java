@@ -76,6 +76,11 @@ abstract class IdleRaceSweep {
     /** The container's name in the agent's telemetry (cf520.container), e.g. "tomcat". */
     abstract String container();
 
+    /** Names the report, target/idle-race-NAME.md: the container, or more where two lines of it are swept. */
+    String reportName() {
+        return container();
+    }
+
     /** The race origin's idle timeout (ms): short, so a probe costs about a second. */
     long idleTimeoutMillis() {
         return 1000;
@@ -220,7 +225,7 @@ abstract class IdleRaceSweep {
         Optional<HistogramDataPoint> age = age(receiver, race.port());
         String table = table(r, c, provoked, counted, agentCloses, raceSpans, raceWarns, age, controlClosed,
                 controlCounted, (System.nanoTime() - started) / 1_000_000_000.0);
-        Path out = Paths.get("target", "idle-race-" + container() + ".md");
+        Path out = Paths.get("target", "idle-race-" + reportName() + ".md");
         Files.writeString(out, table);
         String ctx = table + "\nrace origin agent lines:\n" + String.join("\n", race.agentLines());
 

@@ -23,4 +23,9 @@ class Jetty12IdleRaceIT extends IdleRaceSweep {
     String container() {
         return "jetty";
     }
+
+    @Override
+    String reportName() {
+        return "jetty-12";
+    }
 }

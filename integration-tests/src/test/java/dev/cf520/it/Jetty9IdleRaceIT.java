@@ -21,4 +21,9 @@ class Jetty9IdleRaceIT extends IdleRaceSweep {
     String container() {
         return "jetty";
     }
+
+    @Override
+    String reportName() {
+        return "jetty-9.4";
+    }
 }

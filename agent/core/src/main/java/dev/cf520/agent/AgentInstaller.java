@@ -66,9 +66,13 @@ public final class AgentInstaller {
             Connectors.install(new KeepAliveCheck(config));
             Instrumenter instrumenter = new Instrumenter();
             if (attached) {
-                instrumenter.install(inst, containers, true); // the container's classes are loaded already
+                instrumenter.installAttached(inst, containers); // the container's classes are loaded already
             } else {
-                instrumenter.installGated(inst, containers);
+                HookTransformer hooks = instrumenter.installAtStart(inst, containers);
+                // Byte Buddy's own start-up, beside the application's, before its first container class arrives
+                Thread w = new Thread(() -> warmUp(hooks), "cf520-warm-up");
+                w.setDaemon(true);
+                w.start();
             }
             Watchdog.start(config.edgeReadTimeout());
             // The SDK starts beside the application rather than before it: the origin's start-up
@@ -82,6 +86,16 @@ public final class AgentInstaller {
             log.error(Logs.URGENT, "cf520 could not start and stays off; the application runs without it: {}",
                     t.toString());
             AgentState.off("could not start");
+        }
+    }
+
+    private static void warmUp(HookTransformer hooks) {
+        try {
+            long t = System.nanoTime();
+            WarmUp.run(hooks);
+            Logs.get(AgentInstaller.class).debug("cf520 warm-up took {} ms", (System.nanoTime() - t) / 1_000_000);
+        } catch (Throwable t) {
+            AgentErrors.suppressed(t); // only a head start lost: the first hooked class does the same work
         }
     }
 

@@ -17,57 +17,33 @@ import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 import org.slf4j.Logger;
 
-/** Installs every container's hooks with Byte Buddy; works at start-up and on a running JVM alike. */
+/** Installs every container's hooks with Byte Buddy, at start-up or on a running JVM. */
 final class Instrumenter {
     private static final Logger LOG = Logs.get(Instrumenter.class);
 
     static final int RETRANSFORM_BATCH = 2;
     static final long RETRANSFORM_PAUSE_MILLIS = 20;
 
-
-    /**
-     * @param attached on a running JVM the container's classes are already loaded and must be
-     *                 retransformed; at start-up nothing of interest is loaded yet, and skipping the
-     *                 scan of every loaded class saves most of the agent's start-up time
-     */
-    void install(Instrumentation inst, List<ContainerInstrumentation> containers, boolean attached)
-            throws NoSuchMethodException {
-        builder(containers, attached).installOn(inst);
+    /** On a running JVM: the container's classes are already loaded and are retransformed. */
+    void installAttached(Instrumentation inst, List<ContainerInstrumentation> containers) throws NoSuchMethodException {
+        builder(containers).installOn(inst);
     }
 
-    /**
-     * At start-up: a cheap name gate goes in at once, Byte Buddy's transformer is built on a
-     * background thread while the application starts (see {@link GatedTransformer}).
-     */
-    void installGated(Instrumentation inst, List<ContainerInstrumentation> containers) {
-        Set<String> names = new java.util.HashSet<>();
-        for (ContainerInstrumentation c : containers) {
-            for (ContainerInstrumentation.Hook h : c.hooks()) {
-                names.add(h.typeName.replace('.', '/'));
-            }
-        }
-        java.util.concurrent.CompletableFuture<java.lang.instrument.ClassFileTransformer> built =
-                new java.util.concurrent.CompletableFuture<>();
-        inst.addTransformer(new GatedTransformer(names, built), false);
-        Thread t = new Thread(() -> {
-            try {
-                built.complete(builder(containers, false).makeRaw());
-            } catch (Throwable e) {
-                built.completeExceptionally(e);
-                AgentErrors.suppressed(e);
-                AgentState.off("instrumentation failed");
-                LOG.error(Logs.URGENT, "cf520 could not prepare its instrumentation, agent inactive: {}", e.toString());
-            }
-        }, "cf520-instrumentation");
-        t.setDaemon(true);
-        t.start();
+    /** At start-up: nothing of interest is loaded yet; see {@link HookTransformer}. */
+    HookTransformer installAtStart(Instrumentation inst, List<ContainerInstrumentation> containers) {
+        HookTransformer t = new HookTransformer(containers);
+        inst.addTransformer(t, false);
+        return t;
     }
 
-    private AgentBuilder builder(List<ContainerInstrumentation> containers, boolean attached)
-            throws NoSuchMethodException {
-        // A throwable in advice goes to AgentErrors.suppressed (a neutral class the container can see), never to the host.
-        Advice.ExceptionHandler countSuppressed = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
+    /** A throwable in advice goes to AgentErrors.suppressed (a neutral class the container can see), never to the host. */
+    static Advice.ExceptionHandler countSuppressed() throws NoSuchMethodException {
+        return new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
                 new MethodDescription.ForLoadedMethod(AgentErrors.class.getMethod("suppressed", Throwable.class))));
+    }
+
+    private AgentBuilder builder(List<ContainerInstrumentation> containers) throws NoSuchMethodException {
+        Advice.ExceptionHandler countSuppressed = countSuppressed();
         // AgentBuilder.Default's constructor prepares Byte Buddy's Nexus (self-injection into the system class
         // loader through sun.misc.Unsafe), which Java 24+ reports on the host's stderr. disableClassFormatChanges()
         // below replaces that strategy, so the Nexus is never used: keep it off. The shade plugin relocates this
@@ -76,16 +52,13 @@ final class Instrumenter {
             System.setProperty("net.bytebuddy.nexus.disabled", "true");
         }
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
-                .disableClassFormatChanges();
-        if (attached) {
-            // On a running JVM, retransformation stops the world for each batch: small batches
-            // with pauses between them, so no request stalls for long.
-            builder = builder.with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                    .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(RETRANSFORM_BATCH))
-                    .with(AgentBuilder.RedefinitionStrategy.Listener.Pausing.of(RETRANSFORM_PAUSE_MILLIS,
-                            java.util.concurrent.TimeUnit.MILLISECONDS));
-        }
-        builder = builder
+                .disableClassFormatChanges()
+                // retransformation stops the world for each batch: small batches with pauses between them,
+                // so no request stalls for long
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.RedefinitionStrategy.BatchAllocator.ForFixedSize.ofSize(RETRANSFORM_BATCH))
+                .with(AgentBuilder.RedefinitionStrategy.Listener.Pausing.of(RETRANSFORM_PAUSE_MILLIS,
+                        java.util.concurrent.TimeUnit.MILLISECONDS))
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.PoolStrategy.Default.FAST)
                 .with(new Listener())

@@ -9,9 +9,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.cf520.agent.ContainerInstrumentation;
-import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -53,7 +51,7 @@ public final class Jetty12Instrumentation implements ContainerInstrumentation {
     @Override
     public List<Hook> hooks() {
         ElementMatcher.Junction<MethodDescription> flush = isMethod().and(named("flush")).and(takesArguments(1))
-                .and(takesArgument(0, ByteBuffer[].class));
+                .and(takesArgument(0, named("java.nio.ByteBuffer[]")));
         ElementMatcher.Junction<MethodDescription> completeStream = isMethod().and(named("completeStream"))
                 .and(takesArguments(2)).and(takesArgument(0, named("org.eclipse.jetty.server.HttpStream")));
         ElementMatcher.Junction<MethodDescription> onRequest = isMethod().and(named("onRequest")).and(takesArguments(1))
@@ -70,19 +68,19 @@ public final class Jetty12Instrumentation implements ContainerInstrumentation {
                 new Hook("org.eclipse.jetty.server.ServerConnector", declaresMethod(named("setReusePort")),
                         isMethod().and(named("doStop")).and(takesArguments(0)), PKG + "ConnectorStopAdvice"),
                 new Hook("org.eclipse.jetty.server.internal.HttpConnection",
-                        isMethod().and(named("onIdleExpired")).and(takesArguments(TimeoutException.class))
-                                .and(returns(boolean.class)),
+                        isMethod().and(named("onIdleExpired")).and(takesArguments(1).and(takesArgument(0, named("java.util.concurrent.TimeoutException"))))
+                                .and(returns(named("boolean"))),
                         PKG + "IdleCloseAdvice"),
                 new Hook("org.eclipse.jetty.io.SocketChannelEndPoint",
                         declaresMethod(flush).and(hasSuperClass(named("org.eclipse.jetty.io.SelectableChannelEndPoint"))),
                         flush, PKG + "FlushAdvice"),
                 new Hook(CHANNEL + "$ChannelCallback",
-                        isMethod().and(named("failed")).and(takesArguments(Throwable.class)),
+                        isMethod().and(named("failed")).and(takesArguments(1).and(takesArgument(0, named("java.lang.Throwable")))),
                         PKG + "CallbackFailedAdvice"),
                 new Hook("org.eclipse.jetty.ee10.servlet.ServletChannel",
-                        isMethod().and(named("handleException")).and(takesArguments(Throwable.class)),
+                        isMethod().and(named("handleException")).and(takesArguments(1).and(takesArgument(0, named("java.lang.Throwable")))),
                         PKG + "ServletExceptionAdvice"),
-                new Hook(STREAM, isMethod().and(named("failed")).and(takesArguments(Throwable.class)),
+                new Hook(STREAM, isMethod().and(named("failed")).and(takesArguments(1).and(takesArgument(0, named("java.lang.Throwable")))),
                         PKG + "StreamFailedAdvice"),
                 new Hook(STREAM, isMethod().and(named("succeeded")).and(takesArguments(0)),
                         PKG + "StreamSucceededAdvice"),

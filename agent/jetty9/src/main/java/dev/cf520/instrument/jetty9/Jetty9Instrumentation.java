@@ -11,7 +11,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.cf520.agent.ContainerInstrumentation;
-import java.nio.ByteBuffer;
 import java.util.List;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
@@ -56,15 +55,15 @@ public final class Jetty9Instrumentation implements ContainerInstrumentation {
                 .and(takesArguments(1)).and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request")));
         ElementMatcher.Junction<MethodDescription> onCompleted = isMethod().and(named("onCompleted")).and(takesArguments(0));
         ElementMatcher.Junction<MethodDescription> abort = isMethod().and(named("abort"))
-                .and(takesArguments(1)).and(takesArgument(0, Throwable.class));
+                .and(takesArguments(1)).and(takesArgument(0, named("java.lang.Throwable")));
         ElementMatcher.Junction<MethodDescription> handleException = isMethod().and(named("handleException"))
-                .and(takesArguments(1)).and(takesArgument(0, Throwable.class));
+                .and(takesArguments(1)).and(takesArgument(0, named("java.lang.Throwable")));
         ElementMatcher.Junction<MethodDescription> flush = isMethod().and(named("flush"))
-                .and(takesArguments(1)).and(takesArgument(0, ByteBuffer[].class));
+                .and(takesArguments(1)).and(takesArgument(0, named("java.nio.ByteBuffer[]")));
         ElementMatcher.Junction<MethodDescription> doStart = isMethod().and(named("doStart")).and(takesArguments(0));
         ElementMatcher.Junction<MethodDescription> doStop = isMethod().and(named("doStop")).and(takesArguments(0));
         ElementMatcher.Junction<MethodDescription> fillFailed = isMethod().and(named("onFillInterestedFailed"))
-                .and(takesArguments(1)).and(takesArgument(0, Throwable.class));
+                .and(takesArguments(1)).and(takesArgument(0, named("java.lang.Throwable")));
         return List.of(
                 new Hook("org.eclipse.jetty.io.ChannelEndPoint",
                         isMethod().and(named("doClose")).and(takesArguments(0)), PKG + "CloseAdvice"),

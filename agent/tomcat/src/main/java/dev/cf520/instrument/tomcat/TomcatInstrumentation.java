@@ -6,7 +6,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.cf520.agent.ContainerInstrumentation;
-import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -58,15 +57,15 @@ public final class TomcatInstrumentation implements ContainerInstrumentation {
                         PKG + "CloseAdvice"),
                 new Hook("org.apache.tomcat.util.net.SocketWrapperBase",
                         isMethod().and(named("write")).and(takesArguments(2))
-                                .and(takesArgument(0, boolean.class)).and(takesArgument(1, ByteBuffer.class)),
+                                .and(takesArgument(0, named("boolean"))).and(takesArgument(1, named("java.nio.ByteBuffer"))),
                         PKG + "SocketBufferWriteAdvice"),
                 new Hook("org.apache.tomcat.util.net.SocketWrapperBase",
                         isMethod().and(named("write")).and(takesArguments(4))
-                                .and(takesArgument(0, boolean.class)).and(takesArgument(1, byte[].class)),
+                                .and(takesArgument(0, named("boolean"))).and(takesArgument(1, named("byte[]"))),
                         PKG + "SocketArrayWriteAdvice"),
                 new Hook("org.apache.catalina.core.StandardWrapperValve",
                         isMethod().and(named("exception")).and(takesArguments(4))
-                                .and(takesArgument(2, Throwable.class)),
+                                .and(takesArgument(2, named("java.lang.Throwable"))),
                         PKG + "ServletExceptionAdvice"),
                 new Hook("org.apache.coyote.http11.Http11Processor",
                         isMethod().and(named("prepareSendfile")).and(takesArguments(1)),

@@ -8,8 +8,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import dev.cf520.agent.ContainerInstrumentation;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.List;
 
 /**
@@ -54,7 +52,7 @@ public final class UndertowInstrumentation implements ContainerInstrumentation {
                                 .and(takesArgument(1, named(EXCHANGE))),
                         PKG + "ListenerFirstExchangeAdvice"),
                 new Hook("io.undertow.Undertow$ListenerInfo", declaresField(named("openListener")),
-                        isConstructor().and(takesArguments(5)).and(takesArgument(0, String.class))
+                        isConstructor().and(takesArguments(5)).and(takesArgument(0, named("java.lang.String")))
                                 .and(takesArgument(2, named("io.undertow.server.OpenListener"))),
                         PKG + "ListenerStartAdvice"),
                 new Hook("io.undertow.Undertow", declaresField(named("listenerInfo")).and(declaresField(named("internalWorker"))),
@@ -69,17 +67,17 @@ public final class UndertowInstrumentation implements ContainerInstrumentation {
                         isMethod().and(named("invokeExchangeCompleteListeners")).and(takesArguments(0)),
                         PKG + "CompleteAdvice"),
                 new Hook(NIO_CONDUIT, declaresField(named("connection")),
-                        isMethod().and(named("write")).and(takesArguments(1)).and(takesArgument(0, ByteBuffer.class)),
+                        isMethod().and(named("write")).and(takesArguments(1)).and(takesArgument(0, named("java.nio.ByteBuffer"))),
                         PKG + "SocketWriteAdvice"),
                 new Hook(NIO_CONDUIT, declaresField(named("connection")),
-                        isMethod().and(named("write")).and(takesArguments(3)).and(takesArgument(0, ByteBuffer[].class)),
+                        isMethod().and(named("write")).and(takesArguments(3)).and(takesArgument(0, named("java.nio.ByteBuffer[]"))),
                         PKG + "GatherWriteAdvice"),
                 new Hook(NIO_CONDUIT, declaresField(named("connection")),
                         isMethod().and(named("transferFrom")).and(takesArguments(3))
-                                .and(takesArgument(0, FileChannel.class)),
+                                .and(takesArgument(0, named("java.nio.channels.FileChannel"))),
                         PKG + "FileTransferAdvice"),
                 new Hook("io.undertow.protocols.ssl.SslConduit", declaresField(named("connection")),
-                        isMethod().and(named("doWrap")).and(takesArguments(3)).and(takesArgument(0, ByteBuffer[].class)),
+                        isMethod().and(named("doWrap")).and(takesArguments(3)).and(takesArgument(0, named("java.nio.ByteBuffer[]"))),
                         PKG + "GatherWriteAdvice"),
                 new Hook("io.undertow.UndertowLogger_$logger",
                         isMethod().and(named("undertowRequestFailed")).and(takesArguments(2))
@@ -90,7 +88,7 @@ public final class UndertowInstrumentation implements ContainerInstrumentation {
                         PKG + "ServletThrewAdvice"),
                 new Hook("io.undertow.servlet.api.LoggingExceptionHandler",
                         isMethod().and(named("handleThrowable")).and(takesArguments(4))
-                                .and(takesArgument(0, named(EXCHANGE))).and(takesArgument(3, Throwable.class)),
+                                .and(takesArgument(0, named(EXCHANGE))).and(takesArgument(3, named("java.lang.Throwable"))),
                         PKG + "ServletExceptionHandlerAdvice"));
     }
 }

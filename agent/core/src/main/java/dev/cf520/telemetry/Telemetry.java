@@ -107,6 +107,11 @@ public final class Telemetry {
         d.put("otel.metrics.exporter", "otlp");
         d.put("otel.logs.exporter", "none");
         d.put("otel.exporter.otlp.protocol", "http/protobuf");
+        // In `all` mode a span per request: batches of 2048 instead of the SDK's 512 cut the export
+        // threads' CPU (JDK HttpClient per POST, batch drain) from ~5.5 to ~3.5 µs per span on /hello.
+        // The queue holds two batches (~6 MB of spans at most).
+        d.put("otel.bsp.max.export.batch.size", "2048");
+        d.put("otel.bsp.max.queue.size", "4096");
         boolean named = System.getProperty("otel.service.name") != null || System.getenv("OTEL_SERVICE_NAME") != null
                 || String.valueOf(System.getProperty("otel.resource.attributes")).contains("service.name")
                 || String.valueOf(System.getenv("OTEL_RESOURCE_ATTRIBUTES")).contains("service.name");

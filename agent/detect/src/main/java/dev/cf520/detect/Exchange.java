@@ -273,7 +273,9 @@ public final class Exchange {
     }
 
     public String scheme() {
-        return scheme == null ? null : scheme.toLowerCase(Locale.ROOT);
+        String s = scheme;
+        // read on every exchange's end (span, metric): the usual values skip the lower-casing scan
+        return s == null || s.equals("http") || s.equals("https") ? s : s.toLowerCase(Locale.ROOT);
     }
 
     public String serverAddress() {

@@ -59,11 +59,7 @@ class TelemetrySinkTest {
     void theWireIsReleasedOnlyOnceTelemetryIsWritten() {
         AgentConfig config = AgentConfig.from(Map.of(), Map.of(), Map.of());
         InMemorySpanExporter spans = InMemorySpanExporter.create();
-        SdkTracerProvider tracer = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
-        EdgeVerifier edge = new EdgeVerifier(EdgeVerifier.CLOUDFLARE_RANGES, List.of());
-        TelemetrySink sink = new TelemetrySink(new SpanWriter(tracer.get("t"), config, edge),
-                new RiskMetrics(SdkMeterProvider.builder().build().get("t")), new RiskLogLine(), false,
-                new EdgeBypassLog(edge));
+        TelemetrySink sink = sink(config, spans, InMemoryMetricReader.create());
         DeferredSink deferred = new DeferredSink();
         RiskRules rules = new RiskRules(config);
         Exchange held = exchange("HTTP/1.1 201 \r\nContent-Length: 7\r\n\r\ncreated");

@@ -6,6 +6,7 @@
 #   APP=boot4 bench/startup.sh [runs]        the Spring Boot 4.0.7 / Tomcat executable jar
 #   APP=boot3 bench/startup.sh [runs]        the Spring Boot 3.5.7 / Undertow executable jar
 #   OTEL=1 ...                               also the OpenTelemetry Java agent 2.33.1 (from bench/target)
+#   CF520_AGENT=path/to.jar ...              another cf520 jar than agent/target/cf520-agent.jar
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
@@ -16,11 +17,12 @@ case "$app" in
   boot3) jar=fixtures/boot3-undertow/target/cf520-fixture-boot3-undertow.jar ;;
   *) echo "startup.sh: APP must be demo, boot4 or boot3 (got '$app')" >&2; exit 2 ;;
 esac
-[ -f agent/target/cf520-agent.jar ] && [ -f "$jar" ] || mvn -B -q -DskipTests package
+agent=${CF520_AGENT:-agent/target/cf520-agent.jar}
+[ -f "$agent" ] && [ -f "$jar" ] || mvn -B -q -DskipTests package
 otel_jar=bench/target/opentelemetry-javaagent-2.33.1.jar
 if [ -n "${OTEL:-}" ] && [ ! -f "$otel_jar" ]; then
   mkdir -p bench/target
-  mvn -B -q dependency:copy -Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:2.33.1 -DoutputDirectory=bench/target
+  mvn -B -q -N org.apache.maven.plugins:maven-dependency-plugin:3.9.0:copy -Dartifact=io.opentelemetry.javaagent:opentelemetry-javaagent:2.33.1 -DoutputDirectory=bench/target
 fi
 port=18520
 measure() { # $@: extra JVM flags; prints ms from JVM launch to the first 200 from /hello
@@ -41,7 +43,7 @@ measure() { # $@: extra JVM flags; prints ms from JVM launch to the first 200 fr
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 without=(); with=(); otel=()
 for i in $(seq "$runs"); do
-  a=$(measure); b=$(measure -javaagent:agent/target/cf520-agent.jar)
+  a=$(measure); b=$(measure -javaagent:$agent)
   line="run $i: no agent ${a} ms, cf520 ${b} ms"
   without+=("$a"); with+=("$b")
   if [ -n "${OTEL:-}" ]; then
@@ -55,4 +57,4 @@ if [ -n "${OTEL:-}" ]; then
   mc=$(printf '%s\n' "${otel[@]}" | median); summary="$summary, OpenTelemetry agent ${mc} ms (+$((mc - ma)) ms)"
 fi
 echo "$summary"
-echo "agent jar: $(stat -c %s agent/target/cf520-agent.jar) bytes"
+echo "agent jar: $(stat -c %s "$agent") bytes"

@@ -65,23 +65,27 @@ public final class AgentInstaller {
             Exchanges.install(config, sink);
             Connectors.install(new KeepAliveCheck(config));
             Instrumenter instrumenter = new Instrumenter();
+            HookTransformer hooks = null;
             if (attached) {
                 instrumenter.installAttached(inst, containers); // the container's classes are loaded already
             } else {
-                HookTransformer hooks = instrumenter.installAtStart(inst, containers);
-                // Byte Buddy's own start-up, beside the application's, before its first container class arrives
-                Thread w = new Thread(() -> warmUp(hooks), "cf520-warm-up");
-                w.setDaemon(true);
-                w.start();
+                hooks = instrumenter.installAtStart(inst, containers);
             }
             Watchdog.start(config.edgeReadTimeout());
-            // The SDK starts beside the application rather than before it: the origin's start-up
-            // does not wait for it.
+            // One background thread, and the origin's start-up waits for neither part: first Byte Buddy's own
+            // start-up, before the first container class arrives (the main thread waits for it there), then the
+            // SDK. In that order, since on a small machine the two only compete for the same core with the
+            // application's own start; exchanges that end before the SDK is up wait in the deferred sink.
             Map<String, String> otel = AgentArguments.otel(arguments);
-            Thread sdk = new Thread(() -> startTelemetry(config, otel, edge, sink, containers, attached, t0),
-                    "cf520-telemetry-start");
-            sdk.setDaemon(true);
-            sdk.start();
+            HookTransformer toWarm = hooks;
+            Thread start = new Thread(() -> {
+                if (toWarm != null) {
+                    warmUp(toWarm);
+                }
+                startTelemetry(config, otel, edge, sink, containers, attached, t0);
+            }, "cf520-start");
+            start.setDaemon(true);
+            start.start();
         } catch (Throwable t) {
             log.error(Logs.URGENT, "cf520 could not start and stays off; the application runs without it: {}",
                     t.toString());

@@ -3,11 +3,16 @@ package dev.cf520.agent;
 import dev.cf520.detect.AgentErrors;
 import dev.cf520.log.Logs;
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -25,6 +30,14 @@ import org.slf4j.Logger;
  * transformer is itself a class Byte Buddy generates at run time, and it redefines types through the method graph;
  * without them the demo loads 760 Byte Buddy classes instead of 1,140 and its first request is served about
  * 400 ms sooner (bench/startup.sh). Attach keeps AgentBuilder: it needs retransformation.
+ *
+ * <p>While Byte Buddy warms up on the background thread (about 0.3 s of CPU: ~750 of its classes loaded and run
+ * for the first time), a hooked class is not waited for: it loads untouched and is retransformed with its hooks as
+ * soon as the warm-up is done ({@link #catchUp}). Tomcat loads its protocol, connection handler and wrapper valve
+ * that early, long before it serves; the demo's main thread used to wait ~200 ms at the first of them. The first
+ * hooked class that arrives after the warm-up waits for that catch-up instead (bounded), so the classes a request
+ * runs through are all hooked before it can be served: Tomcat, Jetty and Undertow load some of their request-path
+ * classes (Http11Processor, ...) only for the first request.
  */
 final class HookTransformer implements ClassFileTransformer {
     private static final Logger LOG = Logs.get(HookTransformer.class);
@@ -32,6 +45,12 @@ final class HookTransformer implements ClassFileTransformer {
     private final Map<String, List<ContainerInstrumentation.Hook>> hooks = new HashMap<>();
     // made at the first hooked class (or by WarmUp), not in premain: Byte Buddy's own start-up is costly
     private volatile Tools tools;
+    private volatile boolean warming;
+    private volatile boolean deferStarted;
+    /** Hooked classes (internal names) that loaded untouched while Byte Buddy warmed up. */
+    private final Set<String> deferred = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    static final long CATCH_UP_WAIT_MILLIS = 5000;
 
     /** Byte Buddy's part, stateless: shared by the threads that load hooked classes. */
     private static final class Tools {
@@ -62,6 +81,14 @@ final class HookTransformer implements ClassFileTransformer {
             return null;
         }
         String name = className.replace('/', '.');
+        if (redefined == null && warming) {
+            deferred.add(className);
+            LOG.debug("cf520 defers {} until Byte Buddy is warm", name);
+            return null;
+        }
+        if (redefined == null) {
+            awaitCatchUp();
+        }
         try {
             long t0 = System.nanoTime();
             byte[] out = apply(name, hs, loader, classfile);
@@ -81,6 +108,65 @@ final class HookTransformer implements ClassFileTransformer {
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] classfile) {
         return transform(null, loader, className, redefined, domain, classfile);
+    }
+
+    /** From now until {@link #catchUp}, hooked classes load untouched. */
+    void deferWhileWarming() {
+        deferStarted = true;
+        warming = true;
+    }
+
+    /**
+     * Ends the deferral: every hooked class that loaded meanwhile is retransformed with its hooks (one at a time:
+     * each retransformation is a short stop of the JVM). A class whose loading was deferred but not yet finished
+     * when this looks is looked for again, briefly.
+     */
+    void catchUp(Instrumentation inst) {
+        warming = false;
+        try {
+            for (int attempt = 0; !deferred.isEmpty() && attempt < 50; attempt++) {
+                if (attempt > 0) {
+                    Thread.sleep(10);
+                }
+                for (Class<?> c : inst.getAllLoadedClasses()) {
+                    String internal = c.getName().replace('.', '/');
+                    if (deferred.contains(internal)) {
+                        retransform(inst, c);
+                        deferred.remove(internal); // every class of that name loaded so far was retransformed
+                    }
+                }
+            }
+            for (String missing : deferred) {
+                LOG.warn(Logs.URGENT, "cf520 could not find {} to instrument it; that hook stays off",
+                        missing.replace('/', '.'));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            caughtUp.countDown();
+        }
+    }
+
+    private static void retransform(Instrumentation inst, Class<?> c) {
+        try {
+            inst.retransformClasses(c);
+        } catch (Throwable t) {
+            AgentErrors.suppressed(t);
+            LOG.warn(Logs.URGENT, "cf520 could not instrument {}: {}; that hook stays off", c.getName(), t.toString());
+        }
+    }
+
+    private void awaitCatchUp() {
+        if (!deferStarted || caughtUp.getCount() == 0) {
+            return;
+        }
+        try {
+            if (!caughtUp.await(CATCH_UP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                LOG.debug("cf520 went on before the deferred classes were instrumented");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The class with every hook whose version gate it passes inlined, or null when none does. */

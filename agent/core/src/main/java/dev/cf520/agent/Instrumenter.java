@@ -29,10 +29,14 @@ final class Instrumenter {
         builder(containers).installOn(inst);
     }
 
-    /** At start-up: nothing of interest is loaded yet; see {@link HookTransformer}. */
+    /**
+     * At start-up: nothing of interest is loaded yet; see {@link HookTransformer}. Hooked classes that load while
+     * Byte Buddy warms up are deferred, hence a transformer that can retransform.
+     */
     HookTransformer installAtStart(Instrumentation inst, List<ContainerInstrumentation> containers) {
         HookTransformer t = new HookTransformer(containers);
-        inst.addTransformer(t, false);
+        t.deferWhileWarming();
+        inst.addTransformer(t, true);
         return t;
     }
 

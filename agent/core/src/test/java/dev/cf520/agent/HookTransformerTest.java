@@ -8,7 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cf520.detect.AgentErrors;
 import dev.cf520.log.LogCapture;
 import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import net.bytebuddy.matcher.ElementMatchers;
 import org.junit.jupiter.api.Test;
 
@@ -80,5 +87,91 @@ class HookTransformerTest {
     void warmUpRunsWithoutInstrumentingAnything() throws Exception {
         HookTransformer t = transformer(hook(ElementMatchers.any()));
         WarmUp.run(t);
+    }
+
+    /** An Instrumentation that knows the given loaded classes and hands each retransformation to {@code onRetransform}. */
+    private static Instrumentation instrumentation(Class<?>[] loaded, java.util.function.Consumer<Class<?>> onRetransform) {
+        return (Instrumentation) Proxy.newProxyInstance(HookTransformerTest.class.getClassLoader(),
+                new Class<?>[] {Instrumentation.class}, (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getAllLoadedClasses":
+                            return loaded;
+                        case "retransformClasses":
+                            for (Object c : (Object[]) args[0]) {
+                                onRetransform.accept((Class<?>) c);
+                            }
+                            return null;
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
+                    }
+                });
+    }
+
+    @Test
+    void aHookedClassLoadingDuringTheWarmUpIsLeftAloneThenRetransformedWithItsHooks() throws Exception {
+        HookTransformer t = transformer(hook(ElementMatchers.any()));
+        t.deferWhileWarming();
+        ClassLoader loader = getClass().getClassLoader();
+        assertNull(t.transform(null, loader, INTERNAL, null, null, classfile()), "deferred: loads untouched");
+        List<byte[]> retransformed = new ArrayList<>();
+        t.catchUp(instrumentation(new Class<?>[] {String.class, WarmUp.Target.class}, c -> {
+            assertEquals(WarmUp.Target.class, c);
+            try {
+                retransformed.add(t.transform(null, loader, INTERNAL, c, null, classfile()));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }));
+        assertEquals(1, retransformed.size(), "the deferred class, and only it, is retransformed");
+        assertNotNull(retransformed.get(0), "with its advice");
+        assertNotNull(t.transform(null, loader, INTERNAL, null, null, classfile()), "after the catch-up: at load");
+    }
+
+    @Test
+    void aDeferredClassThatNeverShowsUpIsReportedOnce() throws Exception {
+        HookTransformer t = transformer(hook(ElementMatchers.any()));
+        t.deferWhileWarming();
+        assertNull(t.transform(null, getClass().getClassLoader(), INTERNAL, null, null, classfile()));
+        try (LogCapture log = LogCapture.start()) {
+            t.catchUp(instrumentation(new Class<?>[0], c -> {
+                throw new AssertionError("nothing to retransform");
+            }));
+            assertEquals(1, log.linesContaining("cf520 could not find " + TARGET + " to instrument it").size());
+        }
+    }
+
+    @Test
+    void aHookedClassArrivingAfterTheWarmUpWaitsUntilTheDeferredOnesAreHooked() throws Exception {
+        HookTransformer t = transformer(hook(ElementMatchers.any()));
+        t.deferWhileWarming();
+        ClassLoader loader = getClass().getClassLoader();
+        byte[] bytes = classfile();
+        assertNull(t.transform(null, loader, INTERNAL, null, null, bytes));
+        CountDownLatch retransforming = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean caughtUp = new AtomicBoolean();
+        Thread catchUp = new Thread(() -> t.catchUp(instrumentation(new Class<?>[] {WarmUp.Target.class}, c -> {
+            retransforming.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            caughtUp.set(true);
+        })));
+        catchUp.start();
+        assertTrue(retransforming.await(10, TimeUnit.SECONDS));
+        // the catch-up is under way (warming is over): a class loading now must not be defined before it ends
+        AtomicReference<Boolean> caughtUpWhenDone = new AtomicReference<>();
+        Thread later = new Thread(() -> {
+            t.transform(null, loader, INTERNAL, null, null, bytes);
+            caughtUpWhenDone.set(caughtUp.get());
+        });
+        later.start();
+        later.join(300);
+        release.countDown();
+        later.join(10_000);
+        catchUp.join(10_000);
+        assertEquals(Boolean.TRUE, caughtUpWhenDone.get(), "the later class waited for the catch-up");
     }
 }

@@ -81,6 +81,7 @@ public final class AgentInstaller {
             Thread start = new Thread(() -> {
                 if (toWarm != null) {
                     warmUp(toWarm);
+                    toWarm.catchUp(inst); // the hooked classes that loaded meanwhile
                 }
                 startTelemetry(config, otel, edge, sink, containers, attached, t0);
             }, "cf520-start");

@@ -35,9 +35,10 @@ import org.slf4j.Logger;
  * for the first time), a hooked class is not waited for: it loads untouched and is retransformed with its hooks as
  * soon as the warm-up is done ({@link #catchUp}). Tomcat loads its protocol, connection handler and wrapper valve
  * that early, long before it serves; the demo's main thread used to wait ~200 ms at the first of them. The first
- * hooked class that arrives after the warm-up waits for that catch-up instead (bounded), so the classes a request
- * runs through are all hooked before it can be served: Tomcat, Jetty and Undertow load some of their request-path
- * classes (Http11Processor, ...) only for the first request.
+ * hooked class that arrives after the warm-up waits for that catch-up instead, so the classes a request runs through
+ * are all hooked before it can be served: Tomcat, Jetty and Undertow load some of their request-path classes
+ * (Http11Processor, ...) only for the first request. Both end {@link #MAX_DEFER_NANOS} after the start at the latest: a
+ * warm-up thread that never gets to run costs the hooks' head start, never the hooks.
  */
 final class HookTransformer implements ClassFileTransformer {
     private static final Logger LOG = Logs.get(HookTransformer.class);
@@ -47,10 +48,13 @@ final class HookTransformer implements ClassFileTransformer {
     private volatile Tools tools;
     private volatile boolean warming;
     private volatile boolean deferStarted;
+    private volatile long deferSince;
+    private volatile long deferWindow = MAX_DEFER_NANOS;
+    /** A warm-up that never ends (a starved or failed background thread) must not leave classes unhooked. */
+    static final long MAX_DEFER_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Hooked classes (internal names) that loaded untouched while Byte Buddy warmed up. */
     private final Set<String> deferred = ConcurrentHashMap.newKeySet();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
-    static final long CATCH_UP_WAIT_MILLIS = 5000;
 
     /** Byte Buddy's part, stateless: shared by the threads that load hooked classes. */
     private static final class Tools {
@@ -81,7 +85,7 @@ final class HookTransformer implements ClassFileTransformer {
             return null;
         }
         String name = className.replace('/', '.');
-        if (redefined == null && warming) {
+        if (redefined == null && warming && System.nanoTime() - deferSince < deferWindow) {
             deferred.add(className);
             LOG.debug("cf520 defers {} until Byte Buddy is warm", name);
             return null;
@@ -112,6 +116,13 @@ final class HookTransformer implements ClassFileTransformer {
 
     /** From now until {@link #catchUp}, hooked classes load untouched. */
     void deferWhileWarming() {
+        deferWhileWarming(MAX_DEFER_NANOS);
+    }
+
+    /** As {@link #deferWhileWarming()}, for at most {@code maxNanos}. */
+    void deferWhileWarming(long maxNanos) {
+        deferWindow = maxNanos;
+        deferSince = System.nanoTime();
         deferStarted = true;
         warming = true;
     }
@@ -156,12 +167,14 @@ final class HookTransformer implements ClassFileTransformer {
         }
     }
 
+    /** Waits for a catch-up under way, never past the end of the deferral window. */
     private void awaitCatchUp() {
         if (!deferStarted || caughtUp.getCount() == 0) {
             return;
         }
+        long left = deferWindow - (System.nanoTime() - deferSince);
         try {
-            if (!caughtUp.await(CATCH_UP_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (left <= 0 || !caughtUp.await(left, TimeUnit.NANOSECONDS)) {
                 LOG.debug("cf520 went on before the deferred classes were instrumented");
             }
         } catch (InterruptedException e) {

@@ -42,12 +42,19 @@ final class SpanWriter {
             Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH", "QUERY");
 
     private final Tracer tracer;
+    private final DirectSpans direct;
     private final boolean trustTraceparent;
     private final EdgeVerifier edge;
     private volatile Long lastPort;
 
     SpanWriter(Tracer tracer, AgentConfig config, EdgeVerifier edge) {
+        this(tracer, null, config, edge);
+    }
+
+    /** @param direct where spans of exchanges without a risk go, past the tracer; null: through the tracer too */
+    SpanWriter(Tracer tracer, DirectSpans direct, AgentConfig config, EdgeVerifier edge) {
         this.tracer = tracer;
+        this.direct = direct;
         this.trustTraceparent = config.trustTraceparent();
         this.edge = edge;
     }
@@ -68,10 +75,16 @@ final class SpanWriter {
 
     private void write(Exchange x, List<Risk> risks, String name, long startEpochNanos, long endEpochNanos) {
         String method = method(x.method());
+        SpanContext remote = traceparent(x.requestHeader(Exchange.TRACEPARENT), x.requestHeader(Exchange.TRACESTATE));
+        AttributeList a = new AttributeList(direct == null ? Integer.MAX_VALUE : direct.valueLengthLimit());
+        attributes(a, x, method, risks);
+        if (direct != null && risks.isEmpty() && x.cause() == null) { // no event, nothing but attributes
+            direct.end(name, remote, trustTraceparent, a, x.status() >= 500, startEpochNanos, endEpochNanos);
+            return;
+        }
         SpanBuilder b = tracer.spanBuilder(name)
                 .setSpanKind(SpanKind.SERVER)
                 .setStartTimestamp(startEpochNanos, TimeUnit.NANOSECONDS);
-        SpanContext remote = traceparent(x.requestHeader(Exchange.TRACEPARENT), x.requestHeader(Exchange.TRACESTATE));
         if (remote != null && trustTraceparent) {
             b.setParent(Context.root().with(Span.wrap(remote)));
         } else {
@@ -80,7 +93,7 @@ final class SpanWriter {
                 b.addLink(remote);
             }
         }
-        attributes(b, x, method, risks);
+        b.setAllAttributes(a);
         Span span = b.startSpan();
         for (Risk r : risks) {
             span.addEvent("cf520.risk", Attributes.of(CF520_REASON, r.reason().code(), CF520_PHASE, r.phase().code(),
@@ -98,20 +111,16 @@ final class SpanWriter {
         span.end(endEpochNanos, TimeUnit.NANOSECONDS);
     }
 
-    /**
-     * Straight onto the span builder, which keeps its own attribute map: an Attributes built first
-     * would be one more sorted copy of every attribute per span.
-     */
-    private void attributes(SpanBuilder a, Exchange x, String method, List<Risk> risks) {
-        a.setAttribute(HTTP_REQUEST_METHOD, method);
+    private void attributes(AttributeList a, Exchange x, String method, List<Risk> risks) {
+        a.put(HTTP_REQUEST_METHOD, method);
         if (method.equals("_OTHER")) {
-            a.setAttribute(HTTP_REQUEST_METHOD_ORIGINAL, Text.sanitize(x.method()));
+            a.put(HTTP_REQUEST_METHOD_ORIGINAL, Text.sanitize(x.method()));
         }
         putSanitized(a, URL_PATH, x.path());
         putSanitized(a, URL_SCHEME, x.scheme());
         putSanitized(a, SERVER_ADDRESS, x.serverAddress());
         if (x.serverPort() > 0) {
-            a.setAttribute(SERVER_PORT, port(x.serverPort()));
+            a.put(SERVER_PORT, port(x.serverPort()));
         }
         Boolean fromCloudflare = edge.verify(x.peerAddress(), x.requestHeader(Exchange.X_FORWARDED_FOR));
         String connectingIp = x.requestHeader(Exchange.CF_CONNECTING_IP);
@@ -123,21 +132,21 @@ final class SpanWriter {
         putSanitized(a, NETWORK_PROTOCOL_VERSION, x.protocolVersion());
         putSanitized(a, USER_AGENT_ORIGINAL, x.requestHeader(Exchange.USER_AGENT));
         if (x.status() > 0) { // the container wrote three digits: 0 to 999
-            a.setAttribute(HTTP_RESPONSE_STATUS_CODE, STATUS_CODES[x.status()]);
+            a.put(HTTP_RESPONSE_STATUS_CODE, STATUS_CODES[x.status()]);
         }
         if (x.response() != null && x.response().finalHead() != null) {
             // bytes transferred after the header block (the semantic conventions' definition): a body
             // written past its declared Content-Length counts in full, as the edge received it
-            a.setAttribute(HTTP_RESPONSE_BODY_SIZE, x.response().payloadBytes() + x.response().excessBytes());
+            a.put(HTTP_RESPONSE_BODY_SIZE, x.response().payloadBytes() + x.response().excessBytes());
         }
         String errorType = errorType(x, risks);
         if (errorType != null) {
-            a.setAttribute(ERROR_TYPE, errorType);
+            a.put(ERROR_TYPE, errorType);
         }
         cloudflare(a, x, fromCloudflare);
-        a.setAttribute(CF520_JUDGED, x.judged());
+        a.put(CF520_JUDGED, x.judged());
         if (x.clientAbort()) {
-            a.setAttribute(CF520_CLIENT_ABORT, true);
+            a.put(CF520_CLIENT_ABORT, true);
         }
         if (!risks.isEmpty()) {
             List<String> codes = new ArrayList<>(risks.size());
@@ -146,31 +155,31 @@ final class SpanWriter {
                     codes.add(r.reason().code());
                 }
             }
-            a.setAttribute(CF520_RISK, true);
-            a.setAttribute(CF520_REASON, codes.get(0));
-            a.setAttribute(CF520_REASONS, codes);
-            a.setAttribute(CF520_PREDICTED_STATUS, risks.get(0).reason().predictedStatus());
+            a.put(CF520_RISK, true);
+            a.put(CF520_REASON, codes.get(0));
+            a.put(CF520_REASONS, codes);
+            a.put(CF520_PREDICTED_STATUS, (long) risks.get(0).reason().predictedStatus());
             if (x.cause() != null) {
-                a.setAttribute(CF520_CAUSE, x.cause().getClass().getName());
+                a.put(CF520_CAUSE, x.cause().getClass().getName());
             }
         }
     }
 
-    private static void cloudflare(SpanBuilder a, Exchange x, Boolean fromCloudflare) {
+    private static void cloudflare(AttributeList a, Exchange x, Boolean fromCloudflare) {
         RayId ray = RayId.parse(x.requestHeader(Exchange.CF_RAY));
         if (ray != null) {
-            a.setAttribute(CF_RAY_HEADER, List.of(Text.sanitize(ray.raw())));
+            a.put(CF_RAY_HEADER, List.of(Text.sanitize(ray.raw())));
             if (ray.valid()) {
-                a.setAttribute(CLOUDFLARE_RAY_ID, ray.id());
-                a.setAttribute(CLOUDFLARE_COLO, ray.colo());
+                a.put(CLOUDFLARE_RAY_ID, ray.id());
+                a.put(CLOUDFLARE_COLO, ray.colo());
             } else {
-                a.setAttribute(CLOUDFLARE_RAY_ID_INVALID, true);
+                a.put(CLOUDFLARE_RAY_ID_INVALID, true);
             }
         }
         putSanitized(a, CLOUDFLARE_CONNECTING_IP, x.requestHeader(Exchange.CF_CONNECTING_IP));
         putSanitized(a, CLOUDFLARE_IPCOUNTRY, x.requestHeader(Exchange.CF_IPCOUNTRY));
         if (fromCloudflare != null) {
-            a.setAttribute(CLOUDFLARE_EDGE_VERIFIED, fromCloudflare);
+            a.put(CLOUDFLARE_EDGE_VERIFIED, fromCloudflare);
         }
     }
 
@@ -188,9 +197,9 @@ final class SpanWriter {
         return m != null && KNOWN_METHODS.contains(m) ? m : "_OTHER";
     }
 
-    private static void putSanitized(SpanBuilder a, AttributeKey<String> key, String value) {
+    private static void putSanitized(AttributeList a, AttributeKey<String> key, String value) {
         if (value != null) {
-            a.setAttribute(key, Text.sanitize(value));
+            a.put(key, Text.sanitize(value));
         }
     }
 

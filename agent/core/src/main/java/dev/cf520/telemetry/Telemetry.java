@@ -8,10 +8,13 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.common.InstrumentationScopeInfo;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,15 +47,25 @@ public final class Telemetry {
     public static Telemetry start(AgentConfig config, EdgeVerifier edge, Map<String, String> overrides) {
         Map<String, String> defaults = defaults();
         SpanExporter[] traces = new SpanExporter[1];
+        List<SpanProcessor> processors = new ArrayList<>();
+        Resource[] resource = new Resource[1];
         AutoConfiguredOpenTelemetrySdk auto = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
                 .addPropertiesCustomizer(props -> overrides)
+                .addResourceCustomizer((r, props) -> {
+                    resource[0] = r; // the last customizer: the resource as the SDK will use it
+                    return r;
+                })
                 .addSpanExporterCustomizer((exporter, props) -> {
                     traces[0] = new WatchedSpanExporter(exporter,
                             new ExportHealth("traces", endpoint(props, "traces")));
                     return traces[0];
                 })
-                .addSpanProcessorCustomizer((processor, props) -> riskFirst(processor, traces[0], props))
+                .addSpanProcessorCustomizer((processor, props) -> {
+                    SpanProcessor p = riskFirst(processor, traces[0], props);
+                    processors.add(p);
+                    return p;
+                })
                 .addMetricExporterCustomizer((exporter, props) -> new WatchedMetricExporter(exporter,
                         new ExportHealth("metrics", endpoint(props, "metrics"))))
                 .addSamplerCustomizer((sampler, props) -> new RiskAwareSampler(sampler))
@@ -64,7 +77,12 @@ public final class Telemetry {
         if (version == null) {
             version = "unpackaged"; // classes outside the agent jar (tests, benchmarks): the SDK warns about null
         }
-        SpanWriter spans = new SpanWriter(sdk.getTracer(SCOPE, version), config, edge);
+        // spans of exchanges without a risk go past the SDK's span builder, to the same sampler and processors
+        DirectSpans direct = processors.isEmpty() || resource[0] == null ? null : new DirectSpans(
+                sdk.getSdkTracerProvider().getSampler(), processors, resource[0],
+                InstrumentationScopeInfo.builder(SCOPE).setVersion(version).build(),
+                sdk.getSdkTracerProvider().getSpanLimits().getMaxAttributeValueLength());
+        SpanWriter spans = new SpanWriter(sdk.getTracer(SCOPE, version), direct, config, edge);
         RiskMetrics metrics = new RiskMetrics(sdk.getMeter(SCOPE));
         IdleCloseTelemetry idle = new IdleCloseTelemetry(sdk.getMeter(SCOPE), metrics, sdk.getTracer(SCOPE, version));
         return new Telemetry(sdk, new TelemetrySink(spans, metrics, new RiskLogLine(), config.riskyTracesOnly(),

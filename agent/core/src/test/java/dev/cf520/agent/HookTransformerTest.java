@@ -174,4 +174,14 @@ class HookTransformerTest {
         catchUp.join(10_000);
         assertEquals(Boolean.TRUE, caughtUpWhenDone.get(), "the later class waited for the catch-up");
     }
+
+    @Test
+    void aWarmUpThatNeverEndsDefersNothingPastItsWindow() throws Exception {
+        HookTransformer t = transformer(hook(ElementMatchers.any()));
+        t.deferWhileWarming(TimeUnit.MILLISECONDS.toNanos(200));
+        ClassLoader loader = getClass().getClassLoader();
+        assertNull(t.transform(null, loader, INTERNAL, null, null, classfile()), "deferred within the window");
+        Thread.sleep(250);
+        assertNotNull(t.transform(null, loader, INTERNAL, null, null, classfile()), "past it: hooked at load");
+    }
 }

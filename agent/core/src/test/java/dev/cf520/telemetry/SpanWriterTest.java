@@ -30,14 +30,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class SpanWriterTest {
-    private static final String RAY = "8e39e2c50f3aab97-SJC";
-    private static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
-    private static final String PARENT_SPAN_ID = "b7ad6b7169203331";
-    private static final String TRACEPARENT = "00-" + TRACE_ID + "-" + PARENT_SPAN_ID + "-01";
-    private static final EdgeVerifier EDGE = new EdgeVerifier(EdgeVerifier.CLOUDFLARE_RANGES, List.of());
+    static final String RAY = "8e39e2c50f3aab97-SJC";
+    static final String TRACE_ID = "0af7651916cd43dd8448eb211c80319c";
+    static final String PARENT_SPAN_ID = "b7ad6b7169203331";
+    static final String TRACEPARENT = "00-" + TRACE_ID + "-" + PARENT_SPAN_ID + "-01";
+    static final EdgeVerifier EDGE = new EdgeVerifier(EdgeVerifier.CLOUDFLARE_RANGES, List.of());
 
-    private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
-    private final SdkTracerProvider provider = SdkTracerProvider.builder()
+    final InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    final SdkTracerProvider provider = SdkTracerProvider.builder()
             .addSpanProcessor(SimpleSpanProcessor.create(exporter)).build();
     private final RiskRules rules = new RiskRules(AgentConfig.defaults());
 
@@ -46,7 +46,8 @@ class SpanWriterTest {
         provider.shutdown();
     }
 
-    private SpanWriter writer(AgentConfig config) {
+    /** Every span through the SDK's tracer; {@link DirectSpanWriterTest} runs the same tests with DirectSpans. */
+    SpanWriter writer(AgentConfig config) {
         return new SpanWriter(provider.get("dev.cf520"), config, EDGE);
     }
 

@@ -19,6 +19,16 @@ public interface ContainerInstrumentation {
     List<Hook> hooks();
 
     /**
+     * Whether this line's hooked classes may load untouched while Byte Buddy warms up at start-up, to be
+     * retransformed right after it (see HookTransformer): only for a line whose container starts no later than
+     * that without harm, i.e. whose start-time hooks have a fallback at the first exchange and whose request path
+     * loads classes of its own at the first request. Off unless a line's tests show both.
+     */
+    default boolean hooksMayWaitForWarmUp() {
+        return false;
+    }
+
+    /**
      * Advice for the methods of one class, named exactly: hooks sit on concrete container classes,
      * which lets start-up decide by a set lookup whether a class being loaded concerns cf520.
      */

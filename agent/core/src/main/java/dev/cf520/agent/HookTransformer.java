@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -32,12 +33,12 @@ import org.slf4j.Logger;
  * 400 ms sooner (bench/startup.sh). Attach keeps AgentBuilder: it needs retransformation.
  *
  * <p>While Byte Buddy warms up on the background thread (about 0.3 s of CPU: ~750 of its classes loaded and run
- * for the first time), a hooked class is not waited for: it loads untouched and is retransformed with its hooks as
- * soon as the warm-up is done ({@link #catchUp}). Tomcat loads its protocol, connection handler and wrapper valve
- * that early, long before it serves; the demo's main thread used to wait ~200 ms at the first of them. The first
- * hooked class that arrives after the warm-up waits for that catch-up instead, so the classes a request runs through
- * are all hooked before it can be served: Tomcat, Jetty and Undertow load some of their request-path classes
- * (Http11Processor, ...) only for the first request. Both end {@link #MAX_DEFER_NANOS} after the start at the latest: a
+ * for the first time), a hooked class of a line that allows it ({@link ContainerInstrumentation#hooksMayWaitForWarmUp},
+ * Tomcat) is not waited for: it loads untouched and is retransformed with its hooks as soon as the warm-up is done
+ * ({@link #catchUp}). Tomcat loads its protocol, connection handler and wrapper valve that early, long before it
+ * serves; the demo's main thread used to wait ~200 ms at the first of them. The first hooked class that arrives
+ * after the warm-up waits for that catch-up instead, so the classes a request runs through are all hooked before it
+ * can be served (Tomcat loads Http11Processor and its output buffer only for the first request). Both end {@link #MAX_DEFER_NANOS} after the start at the latest: a
  * warm-up thread that never gets to run costs the hooks' head start, never the hooks.
  */
 final class HookTransformer implements ClassFileTransformer {
@@ -52,6 +53,8 @@ final class HookTransformer implements ClassFileTransformer {
     private volatile long deferWindow = MAX_DEFER_NANOS;
     /** A warm-up that never ends (a starved or failed background thread) must not leave classes unhooked. */
     static final long MAX_DEFER_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Hooked classes (internal names) whose container line allows them to wait for the warm-up. */
+    private final Set<String> deferrable = new HashSet<>();
     /** Hooked classes (internal names) that loaded untouched while Byte Buddy warmed up. */
     private final Set<String> deferred = ConcurrentHashMap.newKeySet();
     private final CountDownLatch caughtUp = new CountDownLatch(1);
@@ -70,11 +73,15 @@ final class HookTransformer implements ClassFileTransformer {
     }
 
     HookTransformer(List<ContainerInstrumentation> containers) {
+        Set<String> mustNotWait = new HashSet<>();
         for (ContainerInstrumentation c : containers) {
             for (ContainerInstrumentation.Hook h : c.hooks()) {
-                hooks.computeIfAbsent(h.typeName.replace('.', '/'), n -> new ArrayList<>()).add(h);
+                String internal = h.typeName.replace('.', '/');
+                hooks.computeIfAbsent(internal, n -> new ArrayList<>()).add(h);
+                (c.hooksMayWaitForWarmUp() ? deferrable : mustNotWait).add(internal);
             }
         }
+        deferrable.removeAll(mustNotWait); // a class name two lines share defers only if both allow it
     }
 
     @Override
@@ -85,7 +92,8 @@ final class HookTransformer implements ClassFileTransformer {
             return null;
         }
         String name = className.replace('/', '.');
-        if (redefined == null && warming && System.nanoTime() - deferSince < deferWindow) {
+        if (redefined == null && warming && deferrable.contains(className)
+                && System.nanoTime() - deferSince < deferWindow) {
             deferred.add(className);
             LOG.debug("cf520 defers {} until Byte Buddy is warm", name);
             return null;

@@ -24,6 +24,10 @@ class HookTransformerTest {
     private static final String INTERNAL = TARGET.replace('.', '/');
 
     private static HookTransformer transformer(ContainerInstrumentation.Hook hook) {
+        return transformer(hook, true);
+    }
+
+    private static HookTransformer transformer(ContainerInstrumentation.Hook hook, boolean mayWait) {
         return new HookTransformer(List.of(new ContainerInstrumentation() {
             @Override
             public String name() {
@@ -33,6 +37,11 @@ class HookTransformerTest {
             @Override
             public List<Hook> hooks() {
                 return List.of(hook);
+            }
+
+            @Override
+            public boolean hooksMayWaitForWarmUp() {
+                return mayWait;
             }
         }));
     }
@@ -183,5 +192,12 @@ class HookTransformerTest {
         assertNull(t.transform(null, loader, INTERNAL, null, null, classfile()), "deferred within the window");
         Thread.sleep(250);
         assertNotNull(t.transform(null, loader, INTERNAL, null, null, classfile()), "past it: hooked at load");
+    }
+
+    @Test
+    void aLineThatMustNotWaitIsHookedAtLoadEvenDuringTheWarmUp() throws Exception {
+        HookTransformer t = transformer(hook(ElementMatchers.any()), false);
+        t.deferWhileWarming();
+        assertNotNull(t.transform(null, getClass().getClassLoader(), INTERNAL, null, null, classfile()));
     }
 }

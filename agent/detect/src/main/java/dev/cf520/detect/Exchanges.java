@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The entry point that container advice calls, with container objects only as identity keys:
@@ -19,6 +20,15 @@ public final class Exchanges {
     private static final Map<Object, Exchange> BY_CONNECTION = new ConcurrentHashMap<>();
     /** The exchange this thread ended last: a container closes a connection on the thread that ended its exchange. */
     private static final ThreadLocal<Exchange> LAST_ENDED = new ThreadLocal<>();
+    /**
+     * The exchanges that ended last, on any thread: a container may close a connection on another thread than the
+     * one that ended its exchange (Jetty 12, when the last write of a response it will not keep alive completes
+     * on a pool thread of its own: seen in ConnectionResetIT behind HAProxy, about one upload in ten). A small
+     * ring, so an exchange whose connection never closes through a hook is forgotten, never held.
+     */
+    private static final int RECENT = 64;
+    private static final AtomicReferenceArray<Exchange> RECENTLY_ENDED = new AtomicReferenceArray<>(RECENT);
+    private static final AtomicInteger RECENT_NEXT = new AtomicInteger();
     /** Exchanges taken out of BY_EXCHANGE whose end has not yet reached the sink (see {@link #awaitNoneRunning}). */
     private static final AtomicInteger ENDING = new AtomicInteger();
     private static volatile ExchangeSink sink;
@@ -143,6 +153,7 @@ public final class Exchanges {
         }
         if (c != null) {
             LAST_ENDED.set(x);
+            RECENTLY_ENDED.lazySet(RECENT_NEXT.getAndIncrement() & (RECENT - 1), x);
         }
         ExchangeSink s = sink;
         RiskRules r = rules;
@@ -155,7 +166,7 @@ public final class Exchanges {
      * The container is about to close {@code connection} with {@code unreadBytes} request bytes in the
      * kernel's receive queue (a peek, see {@link SocketPeek}): the close sends a TCP RST. Reported on the
      * exchange still running on it, so that its span carries {@code connection_reset}, or, when the
-     * container closes after the exchange ended (on the same thread), beside that ended exchange.
+     * container closes after the exchange ended (on that thread or, lately, another), beside that ended exchange.
      */
     public static void closingWithUnread(Object connection, int unreadBytes, String container) {
         ExchangeSink s = sink;
@@ -172,8 +183,8 @@ public final class Exchanges {
             }
             return;
         }
-        x = LAST_ENDED.get();
-        if (x != null && x.connection() == connection) {
+        x = endedOn(connection);
+        if (x != null) {
             Risk risk = r.reset(x, unreadBytes, now, container);
             if (risk != null && x.flagReset(risk)) {
                 s.riskAfterEnd(x, risk);
@@ -191,11 +202,26 @@ public final class Exchanges {
      * close worth a peek at the unread bytes ({@link #closingWithUnread}).
      */
     public static boolean servedOn(Object connection) {
-        if (runningOn(connection)) {
-            return true;
+        return runningOn(connection) || endedOn(connection) != null;
+    }
+
+    /** The exchange that ended last on {@code connection}: this thread's last, else one of the last few ended. */
+    private static Exchange endedOn(Object connection) {
+        if (connection == null) {
+            return null;
         }
         Exchange last = LAST_ENDED.get();
-        return last != null && connection != null && last.connection() == connection;
+        if (last != null && last.connection() == connection) {
+            return last;
+        }
+        int next = RECENT_NEXT.get();
+        for (int i = 1; i <= RECENT; i++) {
+            Exchange x = RECENTLY_ENDED.get((next - i) & (RECENT - 1));
+            if (x != null && x.connection() == connection) {
+                return x;
+            }
+        }
+        return null;
     }
 
     /** Flags running exchanges that passed the edge's read timeout without headers. */

@@ -39,6 +39,18 @@ public final class TomcatInstrumentation implements ContainerInstrumentation {
         return "tomcat";
     }
 
+    /**
+     * Yes: a connector that starts before its AbstractProtocol is retransformed is still checked, at its first
+     * exchange (ConnectorFirstExchangeAdvice, as on attach), and Tomcat loads Http11Processor, AbstractProcessor and
+     * Http11OutputBuffer only for the first request, whose hooks then wait for the deferred ones. Jetty and Undertow
+     * start their connectors within the warm-up and have no such fallback (JettyKeepAliveSettingsIT missed the
+     * start-up WARN when they deferred too).
+     */
+    @Override
+    public boolean hooksMayWaitForWarmUp() {
+        return true;
+    }
+
     @Override
     public List<Hook> hooks() {
         return List.of(

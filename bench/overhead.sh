@@ -62,7 +62,15 @@ done
   || die "SLICES, SLICE, WARMUP_STEP and THREADS must be > 0, CONNECTIONS >= THREADS"
 
 # --- tools ---------------------------------------------------------------------------------
-command -v wrk >/dev/null || die "wrk not found on PATH (apt-get install -y wrk)"
+if ! command -v wrk >/dev/null; then
+  # a clean machine: Debian's wrk, as .ci/run installs nginx and HAProxy
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing wrk (apt-get install -y wrk) ..."
+    (apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }) \
+      || die "could not install wrk with apt-get"
+  fi
+  command -v wrk >/dev/null || die "wrk not found on PATH (apt-get install -y wrk)"
+fi
 command -v java >/dev/null || die "java not found on PATH (JDK 17+ needed)"
 JAVA_BIN=$(command -v java)
 JCMD=$(dirname "$(readlink -f "$JAVA_BIN")")/jcmd

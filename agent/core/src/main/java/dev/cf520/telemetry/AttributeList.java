@@ -30,17 +30,37 @@ final class AttributeList implements Attributes {
         this.valueLengthLimit = valueLengthLimit;
     }
 
+    /**
+     * Adds the attribute, or replaces the value of the same key object: cf520's keys are constants, so a key is
+     * found by identity (comparing each new key with every earlier one by equals was a third of this class's cost).
+     * Foreign keys (a sampler's) go through {@link #putForeign}.
+     */
     <T> AttributeList put(AttributeKey<T> key, T value) {
         if (key == null || value == null) {
             return this;
         }
         Object v = limit(value);
         for (int i = 0; i < size; i++) {
-            if (keys[i].equals(key)) {
+            if (keys[i] == key) {
                 values[i] = v;
                 return this;
             }
         }
+        add(key, v);
+        return this;
+    }
+
+    /** As {@link #put}, for a key that may equal one of cf520's without being the same object. */
+    <T> AttributeList putForeign(AttributeKey<T> key, T value) {
+        int i = indexOf(key);
+        if (i >= 0 && value != null) {
+            values[i] = limit(value);
+            return this;
+        }
+        return put(key, value);
+    }
+
+    private void add(AttributeKey<?> key, Object v) {
         if (size == keys.length) {
             keys = Arrays.copyOf(keys, size * 2);
             values = Arrays.copyOf(values, size * 2);
@@ -48,7 +68,21 @@ final class AttributeList implements Attributes {
         keys[size] = key;
         values[size] = v;
         size++;
-        return this;
+    }
+
+    private int indexOf(AttributeKey<?> key) {
+        for (int i = 0; i < size; i++) {
+            if (keys[i] == key) {
+                return i;
+            }
+        }
+        int h = key.hashCode();
+        for (int i = 0; i < size; i++) {
+            if (keys[i].hashCode() == h && keys[i].equals(key)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private Object limit(Object value) {
@@ -72,12 +106,8 @@ final class AttributeList implements Attributes {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T get(AttributeKey<T> key) {
-        for (int i = 0; i < size; i++) {
-            if (keys[i].equals(key)) {
-                return (T) values[i];
-            }
-        }
-        return null;
+        int i = key == null ? -1 : indexOf(key);
+        return i < 0 ? null : (T) values[i];
     }
 
     @Override

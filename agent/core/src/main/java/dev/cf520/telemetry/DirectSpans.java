@@ -85,6 +85,6 @@ final class DirectSpans {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static java.util.function.BiConsumer<AttributeKey<?>, Object> into(AttributeList attributes) {
-        return (k, v) -> attributes.put((AttributeKey) k, v);
+        return (k, v) -> attributes.putForeign((AttributeKey) k, v);
     }
 }

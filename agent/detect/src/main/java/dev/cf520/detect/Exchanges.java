@@ -27,6 +27,12 @@ public final class Exchanges {
      * ring, so an exchange whose connection never closes through a hook is forgotten, never held.
      */
     private static final int RECENT = 64;
+    /**
+     * How soon after its exchange ended a close on another thread is that exchange's: a container closing a
+     * connection it will not keep does so as the response's last write completes; an idle close (a race, which the
+     * idle-close hooks report as such) comes at the idle timeout, never this soon.
+     */
+    static final long LATE_CLOSE_NANOS = 100_000_000L;
     private static final AtomicReferenceArray<Exchange> RECENTLY_ENDED = new AtomicReferenceArray<>(RECENT);
     private static final AtomicInteger RECENT_NEXT = new AtomicInteger();
     /** Exchanges taken out of BY_EXCHANGE whose end has not yet reached the sink (see {@link #awaitNoneRunning}). */
@@ -205,7 +211,10 @@ public final class Exchanges {
         return runningOn(connection) || endedOn(connection) != null;
     }
 
-    /** The exchange that ended last on {@code connection}: this thread's last, else one of the last few ended. */
+    /**
+     * The exchange that ended last on {@code connection}: this thread's last, else one of the last few ended, if it
+     * ended within {@link #LATE_CLOSE_NANOS}.
+     */
     private static Exchange endedOn(Object connection) {
         if (connection == null) {
             return null;
@@ -215,10 +224,11 @@ public final class Exchanges {
             return last;
         }
         int next = RECENT_NEXT.get();
+        long now = System.nanoTime();
         for (int i = 1; i <= RECENT; i++) {
             Exchange x = RECENTLY_ENDED.get((next - i) & (RECENT - 1));
             if (x != null && x.connection() == connection) {
-                return x;
+                return now - (x.startNanos() + x.durationNanos()) <= LATE_CLOSE_NANOS ? x : null;
             }
         }
         return null;

@@ -471,4 +471,25 @@ class ExchangesTest {
         assertFalse(served[0], "forgotten: the ring holds the last 64");
         assertEquals(List.of(), SINK.afterEndFor(first));
     }
+
+    /** An idle close (the idle-close hooks report its race) is not a reset beside the connection's last exchange. */
+    @Test
+    void aCloseOnAnotherThreadLongAfterTheExchangeEndedIsNotItsReset() throws Exception {
+        Object key = new Object();
+        Object conn = new Object();
+        Exchange x = Exchanges.begin(key, "GET", "/hello", "HTTP/1.1", "http");
+        Exchanges.bindConnection(key, conn);
+        send(conn, "HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok");
+        Exchanges.end(key);
+        Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(Exchanges.LATE_CLOSE_NANOS) + 50);
+        boolean[] served = new boolean[1];
+        Thread other = new Thread(() -> {
+            served[0] = Exchanges.servedOn(conn);
+            Exchanges.closingWithUnread(conn, 87, "test");
+        });
+        other.start();
+        other.join();
+        assertFalse(served[0], "an idle close, not the end of that exchange");
+        assertEquals(List.of(), SINK.afterEndFor(x));
+    }
 }

@@ -73,9 +73,9 @@ public final class AgentInstaller {
             }
             Watchdog.start(config.edgeReadTimeout());
             // One background thread, and the origin's start-up waits for neither part: first Byte Buddy's own
-            // start-up, before the first container class arrives (the main thread waits for it there), then the
-            // SDK. In that order, since on a small machine the two only compete for the same core with the
-            // application's own start; exchanges that end before the SDK is up wait in the deferred sink.
+            // start-up, then the hooked classes that loaded meanwhile (see HookTransformer), then the SDK. In that
+            // order, since on a small machine the two only compete for the same core with the application's own
+            // start; exchanges that end before the SDK is up wait in the deferred sink.
             Map<String, String> otel = AgentArguments.otel(arguments);
             HookTransformer toWarm = hooks;
             Thread start = new Thread(() -> {

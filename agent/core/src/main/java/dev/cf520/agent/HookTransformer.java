@@ -38,8 +38,9 @@ import org.slf4j.Logger;
  * ({@link #catchUp}). Tomcat loads its protocol, connection handler and wrapper valve that early, long before it
  * serves; the demo's main thread used to wait ~200 ms at the first of them. The first hooked class that arrives
  * after the warm-up waits for that catch-up instead, so the classes a request runs through are all hooked before it
- * can be served (Tomcat loads Http11Processor and its output buffer only for the first request). Both end {@link #MAX_DEFER_NANOS} after the start at the latest: a
- * warm-up thread that never gets to run costs the hooks' head start, never the hooks.
+ * can be served (Tomcat loads Http11Processor and its output buffer only for the first request). Both end
+ * {@link #MAX_DEFER_NANOS} after the start at the latest: a warm-up thread that never gets to run costs the hooks'
+ * head start, never the hooks.
  */
 final class HookTransformer implements ClassFileTransformer {
     private static final Logger LOG = Logs.get(HookTransformer.class);
@@ -48,7 +49,6 @@ final class HookTransformer implements ClassFileTransformer {
     // made at the first hooked class (or by WarmUp), not in premain: Byte Buddy's own start-up is costly
     private volatile Tools tools;
     private volatile boolean warming;
-    private volatile boolean deferStarted;
     private volatile long deferSince;
     private volatile long deferWindow = MAX_DEFER_NANOS;
     /** A warm-up that never ends (a starved or failed background thread) must not leave classes unhooked. */
@@ -57,7 +57,8 @@ final class HookTransformer implements ClassFileTransformer {
     private final Set<String> deferrable = new HashSet<>();
     /** Hooked classes (internal names) that loaded untouched while Byte Buddy warmed up. */
     private final Set<String> deferred = ConcurrentHashMap.newKeySet();
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    /** Open (count 0) unless a deferral started and its catch-up has not ended. */
+    private volatile CountDownLatch caughtUp = new CountDownLatch(0);
 
     /** Byte Buddy's part, stateless: shared by the threads that load hooked classes. */
     private static final class Tools {
@@ -131,7 +132,7 @@ final class HookTransformer implements ClassFileTransformer {
     void deferWhileWarming(long maxNanos) {
         deferWindow = maxNanos;
         deferSince = System.nanoTime();
-        deferStarted = true;
+        caughtUp = new CountDownLatch(1);
         warming = true;
     }
 
@@ -177,12 +178,13 @@ final class HookTransformer implements ClassFileTransformer {
 
     /** Waits for a catch-up under way, never past the end of the deferral window. */
     private void awaitCatchUp() {
-        if (!deferStarted || caughtUp.getCount() == 0) {
+        CountDownLatch latch = caughtUp;
+        if (latch.getCount() == 0) {
             return;
         }
         long left = deferWindow - (System.nanoTime() - deferSince);
         try {
-            if (left <= 0 || !caughtUp.await(left, TimeUnit.NANOSECONDS)) {
+            if (left <= 0 || !latch.await(left, TimeUnit.NANOSECONDS)) {
                 LOG.debug("cf520 went on before the deferred classes were instrumented");
             }
         } catch (InterruptedException e) {

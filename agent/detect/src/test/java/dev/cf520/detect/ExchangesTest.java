@@ -1,6 +1,5 @@
 package dev.cf520.detect;
 
-import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -111,6 +110,23 @@ class ExchangesTest {
     private static void send(Object connection, String wire) {
         byte[] b = Bytes.of(wire);
         Exchanges.wire(connection, b, 0, b.length);
+    }
+
+    /** An exchange that was answered with {@code response} on {@code connection} and has ended, on this thread. */
+    private static Exchange endedOn(Object connection, String path, String response) {
+        Object key = new Object();
+        Exchange x = Exchanges.begin(key, "POST", path, "HTTP/1.1", "http");
+        Exchanges.bindConnection(key, connection);
+        send(connection, response);
+        Exchanges.end(key);
+        return x;
+    }
+
+    /** Runs {@code r} on a thread of its own and waits for it: that thread has ended no exchange. */
+    private static void onAnotherThread(Runnable r) throws InterruptedException {
+        Thread other = new Thread(r);
+        other.start();
+        other.join();
     }
 
     private static List<Reason> reasons(List<Risk> risks) {
@@ -429,20 +445,14 @@ class ExchangesTest {
     /** Jetty 12 may close on a pool thread of its own, once the last write of a non-persistent response completed. */
     @Test
     void aCloseOnAnotherThreadAfterTheExchangeEndedIsReportedBesideIt() throws Exception {
-        Object key = new Object();
         Object conn = new Object();
-        Exchange x = Exchanges.begin(key, "POST", "/upload", "HTTP/1.1", "http");
-        Exchanges.bindConnection(key, conn);
-        send(conn, "HTTP/1.1 413 \r\nContent-Length: 2\r\n\r\nno");
-        Exchanges.end(key);
+        Exchange x = endedOn(conn, "/upload", "HTTP/1.1 413 \r\nContent-Length: 2\r\n\r\nno");
         boolean[] served = new boolean[2];
-        Thread other = new Thread(() -> {
+        onAnotherThread(() -> {
             served[0] = Exchanges.servedOn(conn);
             served[1] = Exchanges.servedOn(new Object());
             Exchanges.closingWithUnread(conn, 100, "test");
         });
-        other.start();
-        other.join();
         assertTrue(served[0], "the connection's last exchange is found from any thread");
         assertFalse(served[1], "another connection's close is not this exchange's");
         List<Ended> after = SINK.afterEndFor(x);
@@ -451,23 +461,14 @@ class ExchangesTest {
     }
 
     @Test
-    void onlyTheLastFewEndedExchangesAreRememberedForALateClose() {
+    void onlyTheLastFewEndedExchangesAreRememberedForALateClose() throws Exception {
         Object conn = new Object();
-        Object key = new Object();
-        Exchange first = Exchanges.begin(key, "POST", "/upload", "HTTP/1.1", "http");
-        Exchanges.bindConnection(key, conn);
-        send(conn, "HTTP/1.1 413 \r\nContent-Length: 2\r\n\r\nno");
-        Exchanges.end(key);
+        Exchange first = endedOn(conn, "/upload", "HTTP/1.1 413 \r\nContent-Length: 2\r\n\r\nno");
         for (int i = 0; i < 200; i++) { // 200 exchanges of other connections end after it
-            Object k = new Object();
-            Exchanges.begin(k, "GET", "/x", "HTTP/1.1", "http");
-            Exchanges.bindConnection(k, new Object());
-            Exchanges.end(k);
+            endedOn(new Object(), "/x", "HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok");
         }
         boolean[] served = new boolean[1];
-        Thread other = new Thread(() -> served[0] = Exchanges.servedOn(conn));
-        other.start();
-        assertDoesNotThrow(() -> other.join());
+        onAnotherThread(() -> served[0] = Exchanges.servedOn(conn));
         assertFalse(served[0], "forgotten: the ring holds the last 64");
         assertEquals(List.of(), SINK.afterEndFor(first));
     }
@@ -475,20 +476,14 @@ class ExchangesTest {
     /** An idle close (the idle-close hooks report its race) is not a reset beside the connection's last exchange. */
     @Test
     void aCloseOnAnotherThreadLongAfterTheExchangeEndedIsNotItsReset() throws Exception {
-        Object key = new Object();
         Object conn = new Object();
-        Exchange x = Exchanges.begin(key, "GET", "/hello", "HTTP/1.1", "http");
-        Exchanges.bindConnection(key, conn);
-        send(conn, "HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok");
-        Exchanges.end(key);
+        Exchange x = endedOn(conn, "/hello", "HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok");
         Thread.sleep(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(Exchanges.LATE_CLOSE_NANOS) + 50);
         boolean[] served = new boolean[1];
-        Thread other = new Thread(() -> {
+        onAnotherThread(() -> {
             served[0] = Exchanges.servedOn(conn);
             Exchanges.closingWithUnread(conn, 87, "test");
         });
-        other.start();
-        other.join();
         assertFalse(served[0], "an idle close, not the end of that exchange");
         assertEquals(List.of(), SINK.afterEndFor(x));
     }

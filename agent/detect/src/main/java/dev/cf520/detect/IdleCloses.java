@@ -1,5 +1,8 @@
 package dev.cf520.detect;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Idle keep-alive connections the container closed on its own: each one a moment in which the edge,
  * which keeps its pooled connections far longer (Cloudflare: 900 s), may send a request on a
@@ -22,6 +25,25 @@ public final class IdleCloses {
 
     private static volatile Listener listener;
 
+    /** Idle timeouts that fired as a request arrived, by connection: the close they may bring is counted when it happens. */
+    private static final Map<Object, Expiry> EXPIRED_WITH_REQUEST = new ConcurrentHashMap<>();
+    /** A bound on marks whose connection never reports its close (it always should): beyond it, marks are dropped. */
+    static final int MAX_MARKS = 4096;
+
+    private static final class Expiry {
+        final Object request;
+        final String container;
+        final int port;
+        final long idleMillis;
+
+        Expiry(Object request, String container, int port, long idleMillis) {
+            this.request = request;
+            this.container = container;
+            this.port = port;
+            this.idleMillis = idleMillis;
+        }
+    }
+
     private IdleCloses() {
     }
 
@@ -38,6 +60,51 @@ public final class IdleCloses {
         if (l != null) {
             l.closed(container, port, idleMillis);
         }
+    }
+
+    /** {@link #closed(String, int, long)} for a container that may also have marked the connection: the mark is void. */
+    public static void closed(Object connection, String container, int port, long idleMillis) {
+        if (!EXPIRED_WITH_REQUEST.isEmpty()) {
+            EXPIRED_WITH_REQUEST.remove(connection);
+        }
+        closed(container, port, idleMillis);
+    }
+
+    /**
+     * The idle timeout fired on {@code connection} just as {@code request} arrived on it. Whether the container then
+     * closes the connection (the request is lost with it) or answers the request and keeps the connection depends on
+     * where its threads are, so nothing is counted yet: {@link #connectionClosed} counts the close if it comes before
+     * the connection's next request ({@link #requestStarted}).
+     */
+    public static void expiredWithRequest(Object connection, Object request, String container, int port, long idleMillis) {
+        if (listener != null && EXPIRED_WITH_REQUEST.size() < MAX_MARKS) {
+            EXPIRED_WITH_REQUEST.put(connection, new Expiry(request, container, port, idleMillis));
+        }
+    }
+
+    /** A request starts on {@code connection}: a mark left by an earlier request's expiry is void (it survived). */
+    public static void requestStarted(Object connection, Object request) {
+        if (!EXPIRED_WITH_REQUEST.isEmpty()) {
+            Expiry e = EXPIRED_WITH_REQUEST.get(connection);
+            if (e != null && e.request != request) {
+                EXPIRED_WITH_REQUEST.remove(connection, e);
+            }
+        }
+    }
+
+    /** {@code connection} closes: counted as an idle close when its idle timeout had fired as its request arrived. */
+    public static void connectionClosed(Object connection) {
+        if (!EXPIRED_WITH_REQUEST.isEmpty()) {
+            Expiry e = EXPIRED_WITH_REQUEST.remove(connection);
+            if (e != null) {
+                closed(e.container, e.port, e.idleMillis);
+            }
+        }
+    }
+
+    /** Marks not yet resolved (tests). */
+    static int marks() {
+        return EXPIRED_WITH_REQUEST.size();
     }
 
     /** The container is stopping and closes {@code count} idle keep-alive connections: each a 520 risk during a deploy. */

@@ -57,6 +57,7 @@ class Jetty12HooksTest {
                         h.typeName + " of Jetty 9.4 must be left alone");
             }
         }
-        assertEquals(3, sameName, "SocketChannelEndPoint and ServerConnector (doStart, doStop) are the hooked names Jetty 9.4 has too");
+        assertEquals(4, sameName,
+                "SocketChannelEndPoint, ServerConnector (doStart, doStop) and AbstractConnection are the hooked names Jetty 9.4 has too");
     }
 }

@@ -18,9 +18,13 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  * being read and parsed, closes the EndPoint outright; the application may still run that request on the closed
  * connection (its exchange then ends as no_response or exception_after_commit with a TimeoutException).
  * Counted once, here: the output still open; a part of a request already parsed while Jetty waits for the rest is
- * a slow request, not an idle connection. When the channel already handles a request Jetty times that exchange out
- * (and closes the connection); counted only when the request began less than the idle timeout ago: it arrived as
- * the connection idled out (measured behind nginx at a 999 ms gap for a 1000 ms timeout), a slow exchange is not.
+ * a slow request, not an idle connection.
+ * <p>
+ * When the channel already handles a request Jetty hands the timeout to the exchange, and what follows depends on
+ * the exchange's threads: behind nginx at a 1000.5-1002.5 ms gap for a 1000 ms timeout, Jetty sometimes closed the
+ * connection (nginx: 502) and sometimes answered 200 and kept it (it idled out a second later). So a request that
+ * began less than the idle timeout ago (it arrived as the connection idled out; a slow exchange is not) only marks
+ * the connection, and {@link ConnectionCloseAdvice} counts the close if it comes before the connection's next request.
  * <p>
  * What Jetty 12 shows of the race is not decisive at this point: request bytes in the kernel's receive queue (FIONREAD)
  * were measured here, behind nginx and in a raw-socket sweep, and 4 of 11 such requests still came back 200 (the
@@ -37,20 +41,20 @@ public final class IdleCloseAdvice {
         if (!ep.isOpen() || ep.isOutputShutdown() || closes && ep.isFillInterested() && !connection.getParser().isStart()) {
             return;
         }
-        if (!closes) {
-            // Jetty times out the exchange in progress: a slow exchange, unless it began less than the idle timeout
-            // ago, i.e. its request arrived as the connection idled out (then Jetty fails it and closes the connection)
-            Request request = connection.getHttpChannel().getRequest();
-            if (request == null
-                    || System.nanoTime() - request.getBeginNanoTime() >= TimeUnit.MILLISECONDS.toNanos(ep.getIdleTimeout())) {
-                return;
-            }
+        Request request = closes ? null : connection.getHttpChannel().getRequest();
+        if (!closes && (request == null
+                || System.nanoTime() - request.getBeginNanoTime() >= TimeUnit.MILLISECONDS.toNanos(ep.getIdleTimeout()))) {
+            return; // Jetty times out a slow exchange in progress
         }
         // the connection's own port: the connector's getLocalPort() is -2 once a graceful shutdown (Server.setStopTimeout)
         // closed the accepting socket, and that shutdown cuts every idle connection's timeout to 1 s
         int port = ep.getLocalSocketAddress() instanceof InetSocketAddress ? ((InetSocketAddress) ep.getLocalSocketAddress()).getPort() : -1;
         // at least the timeout: a request read since Jetty's check decided to close resets getIdleFor
         long idleMillis = ep instanceof IdleTimeout ? Math.max(((IdleTimeout) ep).getIdleFor(), ep.getIdleTimeout()) : -1;
-        IdleCloses.closed("jetty", port, idleMillis);
+        if (closes) {
+            IdleCloses.closed(connection, "jetty", port, idleMillis);
+        } else {
+            IdleCloses.expiredWithRequest(connection, request, "jetty", port, idleMillis);
+        }
     }
 }

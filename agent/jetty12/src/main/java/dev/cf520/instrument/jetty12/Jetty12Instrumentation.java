@@ -30,11 +30,11 @@ import net.bytebuddy.matcher.ElementMatcher;
  * <li>{@code ServerConnector.doStart} (gated on {@code setReusePort}, which Jetty 9.4 lacks) and, for attach,
  *     {@code HttpChannelState.onRequest}: each connector's idle timeout and response header limit, once;</li>
  * <li>{@code HttpConnection.onIdleExpired}: the idle timeout closes a keep-alive connection between
- *     requests;</li>
+ *     requests; {@code AbstractConnection.onClose}: the close of one whose timeout fired as a request arrived;</li>
  * <li>{@code ServerConnector.doStop} (same gate), after the Server's graceful phase: the exchanges still in flight
  *     are cut off, the idle connections the stop closes counted.</li>
  * </ul>
- * Every class named here except SocketChannelEndPoint and ServerConnector exists only in Jetty 12 ({@code server.internal},
+ * Every class named here except SocketChannelEndPoint, ServerConnector and AbstractConnection exists only in Jetty 12 ({@code server.internal},
  * {@code ee10}); Jetty 9.4's SocketChannelEndPoint inherits flush from ChannelEndPoint, so the gate
  * (declares flush, extends SelectableChannelEndPoint) leaves it alone.
  */
@@ -56,6 +56,8 @@ public final class Jetty12Instrumentation implements ContainerInstrumentation {
                 .and(takesArguments(2)).and(takesArgument(0, named("org.eclipse.jetty.server.HttpStream")));
         ElementMatcher.Junction<MethodDescription> onRequest = isMethod().and(named("onRequest")).and(takesArguments(1))
                 .and(takesArgument(0, named("org.eclipse.jetty.http.MetaData$Request")));
+        ElementMatcher.Junction<MethodDescription> onClose = isMethod().and(named("onClose")).and(takesArguments(1))
+                .and(takesArgument(0, named("java.lang.Throwable")));
         return List.of(
                 new Hook("org.eclipse.jetty.io.SelectableChannelEndPoint",
                         isMethod().and(named("doClose")).and(takesArguments(0)), PKG + "CloseAdvice"),
@@ -71,6 +73,8 @@ public final class Jetty12Instrumentation implements ContainerInstrumentation {
                         isMethod().and(named("onIdleExpired")).and(takesArguments(1).and(takesArgument(0, named("java.util.concurrent.TimeoutException"))))
                                 .and(returns(named("boolean"))),
                         PKG + "IdleCloseAdvice"),
+                // Jetty 9.4's AbstractConnection has onClose() only: left alone
+                new Hook("org.eclipse.jetty.io.AbstractConnection", declaresMethod(onClose), onClose, PKG + "ConnectionCloseAdvice"),
                 new Hook("org.eclipse.jetty.io.SocketChannelEndPoint",
                         declaresMethod(flush).and(hasSuperClass(named("org.eclipse.jetty.io.SelectableChannelEndPoint"))),
                         flush, PKG + "FlushAdvice"),

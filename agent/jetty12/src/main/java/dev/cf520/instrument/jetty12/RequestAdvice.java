@@ -2,6 +2,7 @@ package dev.cf520.instrument.jetty12;
 
 import dev.cf520.detect.Exchange;
 import dev.cf520.detect.Exchanges;
+import dev.cf520.detect.IdleCloses;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.ConnectionMetaData;
@@ -25,6 +26,7 @@ public final class RequestAdvice {
             return;
         }
         ConnectionMetaData meta = req.getConnectionMetaData();
+        IdleCloses.requestStarted(meta.getConnection(), req);
         Exchange x = Exchanges.begin(req, req.getMethod(), req.getHttpURI().getPath(), meta.getProtocol(),
                 req.isSecure() ? "https" : "http");
         if (x != null) {

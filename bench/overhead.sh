@@ -181,7 +181,7 @@ kv() { sed -n "s/.*[[:space:]]$1=\([0-9]*\).*/\1/p" <<<"$2" | head -1; }
 # --- estimate ------------------------------------------------------------------------------
 NC=${#CONFIG_LIST[@]}; NE=${#ENDPOINTS[@]}
 est=$(( NC * (6 + WARMUP_MIN) + SLICES * NC * NE * (SLICE + 1) + EXPORT_SETTLE + NC * 8 \
-        + STARTUP_RUNS * 9 + BOOT_RUNS * 25 ))
+        + STARTUP_RUNS * 12 + BOOT_RUNS * 35 + 10 ))
 echo "cf520 overhead benchmark: $NC origin JVMs alive at once, $SLICES slices x $NE endpoints x $NC configurations, ${SLICE} s each"
 echo "  wrk -t$THREADS -c$CONNECTIONS --latency; warm-up until the JIT settles (${WARMUP_MIN}-${WARMUP_MAX} s per JVM)"
 echo "  $PLACEMENT"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Time to first served request, without and with the agent (and with the OpenTelemetry Java agent
-# when OTEL=1), interleaved run by run (A B [C] A B [C] ...) so machine drift hits all alike.
-# Prints each run and the medians.
+# when OTEL=1), interleaved run by run (A B C [D] A B C [D] ...) so machine drift hits all alike.
+# cf520 runs twice per round: with its cache of hooked classes warm (a restart: the cache directory
+# is filled by one untimed launch first) and without it (cf520.cache-dir=off: a first start, or
+# a new agent jar). Prints each run and the medians.
 #   bench/startup.sh [runs=5]                the demo origin (embedded Tomcat 11)
 #   APP=boot4 bench/startup.sh [runs]        the Spring Boot 4.0.7 / Tomcat executable jar
 #   APP=boot3 bench/startup.sh [runs]        the Spring Boot 3.5.7 / Undertow executable jar
@@ -41,18 +43,23 @@ measure() { # $@: extra JVM flags; prints ms from JVM launch to the first 200 fr
   echo $(( (t1 - t0) / 1000000 ))
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-without=(); with=(); otel=()
+cache=$(mktemp -d "${TMPDIR:-/tmp}/cf520-startup-cache.XXXXXX")
+trap 'rm -rf "$cache"' EXIT
+warm=(-javaagent:$agent -Dcf520.cache-dir=$cache/c)
+measure "${warm[@]}" >/dev/null # fills the cache
+without=(); with=(); cold=(); otel=()
 for i in $(seq "$runs"); do
-  a=$(measure); b=$(measure -javaagent:$agent)
-  line="run $i: no agent ${a} ms, cf520 ${b} ms"
-  without+=("$a"); with+=("$b")
+  a=$(measure); b=$(measure "${warm[@]}"); d=$(measure -javaagent:$agent -Dcf520.cache-dir=off)
+  line="run $i: no agent ${a} ms, cf520 ${b} ms, cf520 without its cache ${d} ms"
+  without+=("$a"); with+=("$b"); cold+=("$d")
   if [ -n "${OTEL:-}" ]; then
     c=$(measure -javaagent:$otel_jar); otel+=("$c"); line="$line, OpenTelemetry agent ${c} ms"
   fi
   echo "$line"
 done
 ma=$(printf '%s\n' "${without[@]}" | median); mb=$(printf '%s\n' "${with[@]}" | median)
-summary="$app: median time to first served request: no agent ${ma} ms, cf520 ${mb} ms (+$((mb - ma)) ms)"
+md=$(printf '%s\n' "${cold[@]}" | median)
+summary="$app: median time to first served request: no agent ${ma} ms, cf520 ${mb} ms (+$((mb - ma)) ms), cf520 without its cache ${md} ms (+$((md - ma)) ms)"
 if [ -n "${OTEL:-}" ]; then
   mc=$(printf '%s\n' "${otel[@]}" | median); summary="$summary, OpenTelemetry agent ${mc} ms (+$((mc - ma)) ms)"
 fi

@@ -12,6 +12,9 @@ import dev.cf520.telemetry.DeferredSink;
 import dev.cf520.telemetry.Telemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +72,9 @@ public final class AgentInstaller {
             if (attached) {
                 instrumenter.installAttached(inst, containers); // the container's classes are loaded already
             } else {
-                hooks = instrumenter.installAtStart(inst, containers);
+                TransformCache cache = config.cacheDir() == null ? null
+                        : TransformCache.open(Paths.get(config.cacheDir()), agentJar());
+                hooks = instrumenter.installAtStart(inst, containers, cache);
             }
             Watchdog.start(config.edgeReadTimeout());
             // One background thread, and the origin's start-up waits for neither part: first Byte Buddy's own
@@ -79,7 +84,7 @@ public final class AgentInstaller {
             Map<String, String> otel = AgentArguments.otel(arguments);
             HookTransformer toWarm = hooks;
             Thread start = new Thread(() -> {
-                if (toWarm != null) {
+                if (toWarm != null && toWarm.deferring()) { // not with a warm cache: Byte Buddy may never be needed
                     warmUp(toWarm);
                     toWarm.catchUp(inst); // the hooked classes that loaded meanwhile
                 }
@@ -91,6 +96,17 @@ public final class AgentInstaller {
             log.error(Logs.URGENT, "cf520 could not start and stays off; the application runs without it: {}",
                     t.toString());
             AgentState.off("could not start");
+        }
+    }
+
+    /** The jar the agent runs from, or null (classes in a directory, as in unit tests). */
+    private static Path agentJar() {
+        try {
+            CodeSource cs = AgentInstaller.class.getProtectionDomain().getCodeSource();
+            return cs == null || cs.getLocation() == null ? null : Paths.get(cs.getLocation().toURI());
+        } catch (Exception e) { // a location that is no file: no cache
+            AgentErrors.suppressed(e);
+            return null;
         }
     }
 

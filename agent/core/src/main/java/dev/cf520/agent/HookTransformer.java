@@ -6,6 +6,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,11 @@ import org.slf4j.Logger;
  * can be served (Tomcat loads Http11Processor and its output buffer only for the first request). Both end
  * {@link #MAX_DEFER_NANOS} after the start at the latest: a warm-up thread that never gets to run costs the hooks'
  * head start, never the hooks.
+ *
+ * <p>With a {@link TransformCache} that an earlier start of the same agent jar filled, a hooked class whose bytes it
+ * knows gets its hooked bytes from there, and Byte Buddy is not used at all: there is no warm-up and no deferral
+ * (a class it does not know, after a container upgrade say, is hooked as it loads, Byte Buddy's start-up on that
+ * thread, and cached for the next start).
  */
 final class HookTransformer implements ClassFileTransformer {
     private static final Logger LOG = Logs.get(HookTransformer.class);
@@ -57,6 +63,13 @@ final class HookTransformer implements ClassFileTransformer {
     private final Set<String> deferrable = new HashSet<>();
     /** Hooked classes (internal names) that loaded untouched while Byte Buddy warmed up. */
     private final Set<String> deferred = ConcurrentHashMap.newKeySet();
+    /** Hooked class files of an earlier start, or null. */
+    private final TransformCache cache;
+    /**
+     * The bytes each deferred class loaded with, by loader and name (one class each): its catch-up's hooked bytes
+     * are cached under them, since that is what the class loads with at the next start.
+     */
+    private final Map<List<Object>, byte[]> deferredBytes = new ConcurrentHashMap<>();
     /** Open (count 0) unless a deferral started and its catch-up has not ended. */
     private volatile CountDownLatch caughtUp = new CountDownLatch(0);
 
@@ -74,6 +87,11 @@ final class HookTransformer implements ClassFileTransformer {
     }
 
     HookTransformer(List<ContainerInstrumentation> containers) {
+        this(containers, null);
+    }
+
+    HookTransformer(List<ContainerInstrumentation> containers, TransformCache cache) {
+        this.cache = cache;
         Set<String> mustNotWait = new HashSet<>();
         for (ContainerInstrumentation c : containers) {
             for (ContainerInstrumentation.Hook h : c.hooks()) {
@@ -93,9 +111,21 @@ final class HookTransformer implements ClassFileTransformer {
             return null;
         }
         String name = className.replace('/', '.');
+        byte[] cached = cache == null ? null : cache.get(className, classfile);
+        if (cached != null) {
+            if (redefined == null) {
+                awaitCatchUp();
+            }
+            AgentState.instrumented(name);
+            LOG.debug("cf520 instrumented {} from the cache", name);
+            return cached;
+        }
         if (redefined == null && warming && deferrable.contains(className)
                 && System.nanoTime() - deferSince < deferWindow) {
             deferred.add(className);
+            if (cache != null) {
+                deferredBytes.put(Arrays.asList(loader, className), classfile);
+            }
             LOG.debug("cf520 defers {} until Byte Buddy is warm", name);
             return null;
         }
@@ -105,7 +135,12 @@ final class HookTransformer implements ClassFileTransformer {
         try {
             long t0 = System.nanoTime();
             byte[] out = apply(name, hs, loader, classfile);
+            byte[] loadedWith = redefined == null ? classfile
+                    : cache == null ? null : deferredBytes.remove(Arrays.asList(loader, className));
             if (out != null) {
+                if (cache != null && loadedWith != null) {
+                    cache.put(className, loadedWith, out);
+                }
                 AgentState.instrumented(name);
                 LOG.debug("cf520 instrumented {} in {} ms", name, (System.nanoTime() - t0) / 1_000_000);
             }
@@ -121,6 +156,11 @@ final class HookTransformer implements ClassFileTransformer {
     public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain domain,
             byte[] classfile) {
         return transform(null, loader, className, redefined, domain, classfile);
+    }
+
+    /** True from {@link #deferWhileWarming} until {@link #catchUp}. */
+    boolean deferring() {
+        return warming;
     }
 
     /** From now until {@link #catchUp}, hooked classes load untouched. */
@@ -163,6 +203,7 @@ final class HookTransformer implements ClassFileTransformer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            deferredBytes.clear();
             caughtUp.countDown();
         }
     }

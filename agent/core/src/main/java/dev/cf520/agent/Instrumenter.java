@@ -33,9 +33,11 @@ final class Instrumenter {
      * At start-up: nothing of interest is loaded yet; see {@link HookTransformer}. Hooked classes that load while
      * Byte Buddy warms up are deferred, hence a transformer that can retransform.
      */
-    HookTransformer installAtStart(Instrumentation inst, List<ContainerInstrumentation> containers) {
-        HookTransformer t = new HookTransformer(containers);
-        t.deferWhileWarming();
+    HookTransformer installAtStart(Instrumentation inst, List<ContainerInstrumentation> containers, TransformCache cache) {
+        HookTransformer t = new HookTransformer(containers, cache);
+        if (cache == null || !cache.warm()) {
+            t.deferWhileWarming();
+        }
         inst.addTransformer(t, true);
         return t;
     }

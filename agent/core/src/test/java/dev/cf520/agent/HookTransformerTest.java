@@ -1,15 +1,21 @@
 package dev.cf520.agent;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cf520.detect.AgentErrors;
 import dev.cf520.log.LogCapture;
+import dev.cf520.log.Logs;
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import net.bytebuddy.matcher.ElementMatchers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HookTransformerTest {
     private static final String TARGET = WarmUp.Target.class.getName();
@@ -28,6 +35,10 @@ class HookTransformerTest {
     }
 
     private static HookTransformer transformer(ContainerInstrumentation.Hook hook, boolean mayWait) {
+        return transformer(hook, mayWait, null);
+    }
+
+    private static HookTransformer transformer(ContainerInstrumentation.Hook hook, boolean mayWait, TransformCache cache) {
         return new HookTransformer(List.of(new ContainerInstrumentation() {
             @Override
             public String name() {
@@ -43,7 +54,7 @@ class HookTransformerTest {
             public boolean hooksMayWaitForWarmUp() {
                 return mayWait;
             }
-        }));
+        }), cache);
     }
 
     private static ContainerInstrumentation.Hook hook(net.bytebuddy.matcher.ElementMatcher<
@@ -199,5 +210,66 @@ class HookTransformerTest {
         HookTransformer t = transformer(hook(ElementMatchers.any()), false);
         t.deferWhileWarming();
         assertNotNull(t.transform(null, getClass().getClassLoader(), INTERNAL, null, null, classfile()));
+    }
+
+    private static TransformCache cache(Path dir) throws IOException {
+        Path jar = Files.createDirectories(dir).resolve("cf520-agent.jar");
+        if (!Files.exists(jar)) {
+            Files.write(jar, new byte[] {1});
+        }
+        return TransformCache.open(dir.resolve("cache"), jar);
+    }
+
+    @Test
+    void aClassHookedAtOneStartIsTakenFromTheCacheAtTheNext(@TempDir Path dir) throws Exception {
+        ClassLoader loader = getClass().getClassLoader();
+        byte[] hooked = transformer(hook(ElementMatchers.any()), true, cache(dir)).transform(null, loader, INTERNAL,
+                null, null, classfile());
+        assertNotNull(hooked);
+        TransformCache next = cache(dir);
+        assertTrue(next.warm());
+        Logs.configure("debug", 1000);
+        try (LogCapture log = LogCapture.start()) {
+            HookTransformer t = transformer(hook(ElementMatchers.any()), true, next);
+            assertArrayEquals(hooked, t.transform(null, loader, INTERNAL, null, null, classfile()));
+            assertEquals(1, log.linesContaining("cf520 instrumented " + TARGET + " from the cache").size());
+        } finally {
+            Logs.configure("info", 120);
+        }
+    }
+
+    @Test
+    void aDeferredClassIsCachedUnderTheBytesItLoadedWith(@TempDir Path dir) throws Exception {
+        TransformCache cache = cache(dir);
+        HookTransformer t = transformer(hook(ElementMatchers.any()), true, cache);
+        t.deferWhileWarming();
+        ClassLoader loader = getClass().getClassLoader();
+        byte[] loaded = classfile();
+        assertNull(t.transform(null, loader, INTERNAL, null, null, loaded));
+        // a retransformation hands over the class as the JVM reconstitutes it, which need not be the bytes it loaded
+        byte[] reconstituted = java.util.Arrays.copyOf(loaded, loaded.length + 1);
+        AtomicReference<byte[]> hooked = new AtomicReference<>();
+        t.catchUp(instrumentation(new Class<?>[] {WarmUp.Target.class}, c -> {
+            try {
+                hooked.set(t.transform(null, loader, INTERNAL, c, null, reconstituted));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }));
+        assertNotNull(hooked.get());
+        assertArrayEquals(hooked.get(), cache.get(INTERNAL, loaded), "what the next start loads");
+        assertNull(cache.get(INTERNAL, reconstituted));
+    }
+
+    @Test
+    void aWarmCacheNeedsNoWarmUp(@TempDir Path dir) throws Exception {
+        transformer(hook(ElementMatchers.any()), true, cache(dir)).transform(null, getClass().getClassLoader(),
+                INTERNAL, null, null, classfile());
+        Instrumentation inst = (Instrumentation) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Instrumentation.class}, (proxy, method, args) -> null);
+        assertFalse(new Instrumenter().installAtStart(inst, List.of(), cache(dir)).deferring(),
+                "warm: nothing deferred, no warm-up");
+        assertTrue(new Instrumenter().installAtStart(inst, List.of(), cache(dir.resolve("other"))).deferring(),
+                "cold: deferred while Byte Buddy warms up");
     }
 }

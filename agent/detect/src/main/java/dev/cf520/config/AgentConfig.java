@@ -28,6 +28,11 @@ public final class AgentConfig {
     public static final String LOG_LINES_PER_MINUTE = "cf520.log-lines-per-minute";
     /** {@code all}: a span per exchange; {@code risky}: spans only for risky exchanges (metrics count all). */
     public static final String TRACES = "cf520.traces";
+    /**
+     * Where hooked class files are kept from one start to the next ({@code off}: nowhere); default
+     * {@code <java.io.tmpdir>/cf520-cache-<user.name>}.
+     */
+    public static final String CACHE_DIR = "cf520.cache-dir";
     /** A properties file of cf520.* and otel.* keys, given as an agent argument (what attach passes). */
     public static final String CONFIG_FILE = "cf520.config-file";
 
@@ -54,6 +59,7 @@ public final class AgentConfig {
     private final String logLevel;
     private final int logLinesPerMinute;
     private final boolean riskyTracesOnly;
+    private final String cacheDir;
     private final List<String> problems;
 
     private AgentConfig(Reader r) {
@@ -69,6 +75,10 @@ public final class AgentConfig {
         this.logLevel = r.oneOf(LOG_LEVEL, "info", "error", "warn", "info", "debug");
         this.logLinesPerMinute = r.positiveInt(LOG_LINES_PER_MINUTE, 120);
         this.riskyTracesOnly = r.oneOf(TRACES, "all", "all", "risky").equals("risky");
+        String cache = r.string(CACHE_DIR, null);
+        this.cacheDir = "off".equalsIgnoreCase(cache) ? null : cache != null && !cache.isBlank() ? cache
+                : System.getProperty("java.io.tmpdir") + java.io.File.separator + "cf520-cache-"
+                        + System.getProperty("user.name", "").replaceAll("[^A-Za-z0-9._-]", "_");
         this.problems = Collections.unmodifiableList(r.problems);
     }
 
@@ -183,6 +193,11 @@ public final class AgentConfig {
     }
 
     /** One sentence per setting that could not be read, naming the default kept. */
+    /** The directory for hooked class files between starts, or null when {@code cf520.cache-dir=off}. */
+    public String cacheDir() {
+        return cacheDir;
+    }
+
     public List<String> problems() {
         return problems;
     }

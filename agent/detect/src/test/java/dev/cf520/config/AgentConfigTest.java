@@ -348,4 +348,14 @@ class AgentConfigTest {
             }
         }
     }
+
+    @Test
+    void theCacheOfHookedClassesIsTheUsersUnderTmpUnlessMovedOrOff() {
+        String user = System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_");
+        assertEquals(System.getProperty("java.io.tmpdir") + java.io.File.separator + "cf520-cache-" + user,
+                AgentConfig.defaults().cacheDir());
+        assertEquals("/var/cache/cf520", AgentConfig.from(Map.of("cf520.cache-dir", "/var/cache/cf520"), Map.of(),
+                Map.of()).cacheDir());
+        assertNull(AgentConfig.from(Map.of(), Map.of(), Map.of("CF520_CACHE_DIR", "off")).cacheDir());
+    }
 }

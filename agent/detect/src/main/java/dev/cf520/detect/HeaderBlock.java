@@ -52,7 +52,10 @@ public final class HeaderBlock {
     private long contentLength;
     private boolean chunked;
     private boolean connectionClose;
+    /** The largest line's name, made from {@link #largestNameBytes} when first asked for (only a risk's detail does). */
     private String largestName;
+    private byte[] largestNameBytes = new byte[32];
+    private int largestNameLength;
     private int largestBytes;
     private int setCookieCount;
     private long setCookieBytes;
@@ -88,7 +91,8 @@ public final class HeaderBlock {
         h.contentLength = -1;
         h.chunked = false;
         h.connectionClose = false;
-        h.largestName = "";
+        h.largestName = null;
+        h.largestNameLength = 0;
         h.largestBytes = 0;
         h.setCookieCount = 0;
         h.setCookieBytes = 0;
@@ -122,7 +126,7 @@ public final class HeaderBlock {
             lineStart = i + 1;
         }
         if (largestFrom >= 0) {
-            h.largestName = name(b, largestFrom, largestLen);
+            h.keepLargestName(b, largestFrom, largestLen);
         }
         h.checkFraming();
         return h;
@@ -154,6 +158,18 @@ public final class HeaderBlock {
         List<String> more = new ArrayList<>(list);
         more.add(v);
         return more;
+    }
+
+    /** Names past this many bytes are kept cut: a risk's detail quotes 64 characters at most. */
+    private static final int MAX_KEPT_NAME = 256;
+
+    private void keepLargestName(byte[] b, int from, int len) {
+        int n = Math.min(len, MAX_KEPT_NAME);
+        if (largestNameBytes.length < n) {
+            largestNameBytes = new byte[Math.max(n, 2 * largestNameBytes.length)];
+        }
+        System.arraycopy(b, from, largestNameBytes, 0, n);
+        largestNameLength = n;
     }
 
     private static String name(byte[] b, int from, int len) {
@@ -454,6 +470,9 @@ public final class HeaderBlock {
     }
 
     public String largestHeaderName() {
+        if (largestName == null) {
+            largestName = largestNameLength == 0 ? "" : name(largestNameBytes, 0, largestNameLength);
+        }
         return largestName;
     }
 

@@ -163,6 +163,23 @@ class ExchangesTest {
     }
 
     @Test
+    void anExchangeRunsOnItsConnectionUntilItEnds() {
+        Object key = new Object();
+        Object conn = new Object();
+        Exchanges.begin(key, "GET", "/ok", "HTTP/1.1", "http");
+        assertFalse(Exchanges.runningOn(key, conn), "not bound yet");
+        Exchanges.bindConnection(key, conn);
+        assertTrue(Exchanges.runningOn(key, conn));
+        assertTrue(Exchanges.runningOn(conn));
+        assertFalse(Exchanges.runningOn(key, new Object()), "another connection");
+        assertFalse(Exchanges.runningOn(new Object(), conn), "another exchange");
+        assertFalse(Exchanges.runningOn(null, conn));
+        Exchanges.end(key);
+        assertFalse(Exchanges.runningOn(key, conn));
+        assertFalse(Exchanges.runningOn(conn));
+    }
+
+    @Test
     void risksReachTheSink() {
         Object key = new Object();
         Object conn = new Object();

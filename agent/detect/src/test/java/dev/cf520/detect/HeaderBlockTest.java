@@ -345,6 +345,21 @@ class HeaderBlockTest {
     }
 
     @Test
+    void aRefilledBlockNamesItsOwnLargestHeaderAndAVeryLongNameIsKeptCut() {
+        HeaderBlock h = parse("HTTP/1.1 200 \r\nX-Big: " + "v".repeat(500) + "\r\n\r\n");
+        byte[] next = Bytes.of("HTTP/1.1 200 \r\nX-A: 1\r\nContent-Type: text/plain\r\n\r\n");
+        h.fill(next, 0, next.length, next.length);
+        assertEquals("Content-Type", h.largestHeaderName(), "asked for after the refill");
+        String longName = "X-" + "n".repeat(298);
+        byte[] third = Bytes.of("HTTP/1.1 200 \r\n" + longName + ": 1\r\n\r\n");
+        h.fill(third, 0, third.length, third.length);
+        assertEquals(longName.substring(0, 256), h.largestHeaderName());
+        byte[] none = Bytes.of("HTTP/1.1 204 \r\n\r\n");
+        h.fill(none, 0, none.length, none.length);
+        assertEquals("", h.largestHeaderName());
+    }
+
+    @Test
     void totalBytesIsWhatTheCallerCounted() {
         byte[] b = Bytes.of("HTTP/1.1 200 \r\nX-A: 1\r\n\r\n");
         HeaderBlock h = HeaderBlock.parse(b, b.length, 300_000);

@@ -52,7 +52,10 @@ class WireReuseTest {
                 Object e = f.get(expected);
                 Object a = f.get(actual);
                 String where = path + "." + f.getName();
-                if (e instanceof HeaderBlock && a instanceof HeaderBlock) {
+                if (f.getName().equals("largestNameBytes")) {
+                    // scratch: only its first largestNameLength bytes mean anything
+                    assertEquals(((HeaderBlock) expected).largestHeaderName(), ((HeaderBlock) actual).largestHeaderName(), where);
+                } else if (e instanceof HeaderBlock && a instanceof HeaderBlock) {
                     assertSameState(e, a, where);
                 } else {
                     assertEquals(e, a, where);

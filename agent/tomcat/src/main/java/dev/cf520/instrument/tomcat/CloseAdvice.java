@@ -22,7 +22,8 @@ public final class CloseAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static void enter(@Advice.FieldValue("response") Response response,
             @Advice.FieldValue("socketWrapper") SocketWrapperBase<?> socket) {
-        if (Exchanges.runningOn(socket) && socket.getSocket() instanceof NioChannel) {
+        // by the request, not the socket: recycle runs after every keep-alive exchange, which already ended
+        if (Exchanges.runningOn(response.getRequest(), socket) && socket.getSocket() instanceof NioChannel) {
             Exchanges.closingWithUnread(socket, SocketPeek.unreadBytes(((NioChannel) socket.getSocket()).getIOChannel()),
                     "tomcat");
         }

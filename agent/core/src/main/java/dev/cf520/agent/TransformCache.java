@@ -73,10 +73,34 @@ final class TransformCache {
             try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*.class")) {
                 warm = entries.iterator().hasNext();
             }
+            pruneOtherJars(root, dir);
             return new TransformCache(dir, warm);
         } catch (IOException | RuntimeException e) {
             AgentErrors.suppressed(e);
             return null;
+        }
+    }
+
+    /** How long the entries of another agent jar are kept after their last write: a rollback finds them warm. */
+    static final long KEEP_OTHER_JARS_MILLIS = 30L * 24 * 3600 * 1000;
+
+    /** Deletes the directories of other agent jars that have not been written for {@link #KEEP_OTHER_JARS_MILLIS}. */
+    private static void pruneOtherJars(Path root, Path mine) {
+        long before = System.currentTimeMillis() - KEEP_OTHER_JARS_MILLIS;
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(root)) {
+            for (Path jar : jars) {
+                if (!jar.equals(mine) && Files.isDirectory(jar, LinkOption.NOFOLLOW_LINKS)
+                        && Files.getLastModifiedTime(jar, LinkOption.NOFOLLOW_LINKS).toMillis() < before) {
+                    try (DirectoryStream<Path> entries = Files.newDirectoryStream(jar)) {
+                        for (Path e : entries) {
+                            Files.deleteIfExists(e);
+                        }
+                    }
+                    Files.deleteIfExists(jar);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            AgentErrors.suppressed(e); // left for the next start
         }
     }
 

@@ -59,6 +59,34 @@ class TransformCacheTest {
     }
 
     @Test
+    void theEntriesOfOtherJarsGoAfterAMonthUnwritten() throws IOException {
+        TransformCache.open(root, jar).put("a/B", original, hooked);
+        Path old = only(root);
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        TransformCache.open(root, jar).put("a/B", original, hooked); // a new jar: both kept
+        assertEquals(2, count(root));
+        Files.setLastModifiedTime(old, FileTime.fromMillis(System.currentTimeMillis()
+                - TransformCache.KEEP_OTHER_JARS_MILLIS - 60_000));
+        TransformCache.open(root, jar);
+        assertFalse(Files.exists(old), "the old jar's entries are gone");
+        assertEquals(1, count(root));
+    }
+
+    private static long count(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.count();
+        }
+    }
+
+    private static Path only(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Path> all = s.collect(Collectors.toList());
+            assertEquals(1, all.size());
+            return all.get(0);
+        }
+    }
+
+    @Test
     void anAlteredOrTornEntryIsAMiss() throws IOException {
         TransformCache c = TransformCache.open(root, jar);
         c.put("a/B", original, hooked);

@@ -117,6 +117,15 @@ final class AttributeList implements Attributes {
         }
     }
 
+    /** The i-th key put, for the exporter's encoder: no lambda per span. */
+    AttributeKey<?> keyAt(int i) {
+        return keys[i];
+    }
+
+    Object valueAt(int i) {
+        return values[i];
+    }
+
     @Override
     public int size() {
         return size;

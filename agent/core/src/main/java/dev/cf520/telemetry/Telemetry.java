@@ -57,7 +57,7 @@ public final class Telemetry {
                     return r;
                 })
                 .addSpanExporterCustomizer((exporter, props) -> {
-                    traces[0] = new WatchedSpanExporter(exporter,
+                    traces[0] = new WatchedSpanExporter(EncodingSpanExporter.around(exporter),
                             new ExportHealth("traces", endpoint(props, "traces")));
                     return traces[0];
                 })

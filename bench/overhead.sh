@@ -303,7 +303,7 @@ ELAPSED=$(( $(date +%s) - START ))
 OUT=bench/results/overhead-$STAMP.md
 python3 bench/overhead_report.py "$RAW" "$JVMS" \
   --cf520-jar "$CF520_JAR" --otel-jar "$OTEL_JAR" --otel-version "$OTEL_VERSION" \
-  --startup "$STARTUP_LOG" --boot-startup "$BOOT_LOG" --clk-tck "$(getconf CLK_TCK)" \
+  --startup "$STARTUP_LOG" --boot-startup "$BOOT_LOG" --clk-tck "$(getconf CLK_TCK)" --threads-dir "$RUN" \
   --meta "stamp=$STAMP" "slices=$SLICES" "slice=${SLICE}s" \
          "warmup=until the JIT compiler threads use < ${WARM_JIT_PCT} % of the JVM's CPU over ${WARMUP_STEP} s (${WARMUP_MIN}-${WARMUP_MAX} s, endpoints alternating, JVM on both CPUs)" \
          "wrk=-t$THREADS -c$CONNECTIONS --latency" "placement=$PLACEMENT" \

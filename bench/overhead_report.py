@@ -129,6 +129,35 @@ def startup_table(w, title, runs, note):
     return deltas
 
 
+def cpu_by_role(w, threads_dir, configs, rows, hz):
+    """Each JVM's CPU over the whole measured phase by thread role, per request (both endpoints together)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import thread_cpu
+    per = {}
+    for c in configs:
+        before, after = (os.path.join(threads_dir, f"{c}.threads{i}.json") for i in (0, 1))
+        requests = sum(int(r["requests"]) for r in rows if r["config"] == c and r["requests"].isdigit())
+        if os.path.exists(before) and os.path.exists(after) and requests:
+            per[c] = {k: v / requests * 1e6 for k, v in thread_cpu.roles(before, after, hz).items()}
+    if "none" not in per:
+        return
+    keys = ["request", "export", "gc", "jit", "other"]
+    w("")
+    w("## Where each JVM's CPU goes")
+    w("")
+    w("CPU µs per request by thread (user+sys over the whole measured phase, both endpoints, divided by all the "
+      "requests it served; Δ to no agent in brackets): request = Tomcat's request, poller and acceptor threads; "
+      "export = the SDK's batch processor and HTTP client threads; gc and jit = HotSpot's.")
+    w("")
+    w("| configuration | request | export | gc | jit | other | total |")
+    w("|---|---|---|---|---|---|---|")
+    for c, v in per.items():
+        cells = [*(v[k] for k in keys), sum(v.values())]
+        base = [*(per["none"][k] for k in keys), sum(per["none"].values())]
+        fmt = (lambda x, b: f"{x:.1f}") if c == "none" else (lambda x, b: f"{x:.1f} ({x - b:+.1f})")
+        w(f"| {NAMES.get(c, c)} | {' | '.join(fmt(x, b) for x, b in zip(cells, base))} |")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("raw")
@@ -139,6 +168,7 @@ def main():
     ap.add_argument("--startup")
     ap.add_argument("--boot-startup")
     ap.add_argument("--clk-tck", type=float, default=100.0)
+    ap.add_argument("--threads-dir", help="where <config>.threads0.json and threads1.json are (bench/thread_cpu.py)")
     ap.add_argument("--meta", nargs="*", default=[])
     a = ap.parse_args()
 
@@ -219,6 +249,9 @@ def main():
         w(f"| {NAMES.get(c, c)} | {mb(num(j.get('rss_kb')))} | {mb(num(j.get('heap_used_kb')))} | "
           f"{mb(num(j.get('heap_live_kb')))} | {'n/a' if per_k is None else f'{per_k:.1f}'} | "
           f"{j.get('ttfr_ms', 'n/a')} | {j.get('warmup_s', 'n/a')} | {j.get('note', '-')} |")
+
+    if a.threads_dir:
+        cpu_by_role(w, a.threads_dir, configs, rows, a.clk_tck)
 
     demo = startup_table(w, "demo origin", startup_runs(a.startup),
                          "JVM launch to the first 200 on `/hello`, launches interleaved (no agent, cf520 with a "

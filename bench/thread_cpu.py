@@ -3,6 +3,7 @@
 
     thread_cpu.py snap PID FILE          utime+stime ticks of every thread, by TID
     thread_cpu.py diff BEFORE AFTER      CPU share by thread group (digits folded), top 12
+    roles(BEFORE, AFTER, hz)             seconds by role (request, export, gc, jit, other), for the report
 """
 import json
 import os
@@ -31,7 +32,7 @@ def snap(pid, path):
 
 
 
-def diff(before, after):
+def ticks_by_group(before, after):
     with open(before) as f:
         b = json.load(f)
     with open(after) as f:
@@ -41,6 +42,30 @@ def diff(before, after):
         d = ticks - b.get(tid, [name, 0])[1]
         key = re.sub(r"\d+", "N", name)
         groups[key] = groups.get(key, 0) + d
+    return groups
+
+
+# Thread names by role: Tomcat's request threads and poller/acceptor; the SDKs' export threads (cf520: batch
+# processor, JDK HTTP client; the OpenTelemetry agent: OkHttp); HotSpot's GC and JIT threads.
+ROLES = [
+    ("request", re.compile(r"^http-nio")),
+    ("export", re.compile(r"^(BatchSpanProces|jdkhttp|HttpClient|okhttp|OkHttp|PeriodicMetricR)")),
+    ("gc", re.compile(r"^(GC Thread|G1 |GN )")),
+    ("jit", re.compile(r"^C\d? ?CompilerThre|^CN CompilerThre")),
+]
+
+
+def roles(before, after, hz):
+    out = {role: 0.0 for role, _ in ROLES}
+    out["other"] = 0.0
+    for name, ticks in ticks_by_group(before, after).items():
+        role = next((r for r, pattern in ROLES if pattern.search(name)), "other")
+        out[role] += ticks / hz
+    return out
+
+
+def diff(before, after):
+    groups = ticks_by_group(before, after)
     total = sum(groups.values()) or 1
     hz = os.sysconf("SC_CLK_TCK")
     print(f"threads' CPU over the measured run: {total / hz:.2f} s")

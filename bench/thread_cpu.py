@@ -50,8 +50,8 @@ def ticks_by_group(before, after):
 ROLES = [
     ("request", re.compile(r"^http-nio")),
     ("export", re.compile(r"^(BatchSpanProces|jdkhttp|HttpClient|okhttp|OkHttp|PeriodicMetricR)")),
-    ("gc", re.compile(r"^(GC Thread|G1 |GN )")),
-    ("jit", re.compile(r"^C\d? ?CompilerThre|^CN CompilerThre")),
+    ("gc", re.compile(r"^(GC Thread|GN )")),  # names with digits folded: "G1 Service" is "GN Service"
+    ("jit", re.compile(r"CompilerThre")),
 ]
 
 

@@ -49,71 +49,83 @@ final class OtlpTraceEncoder {
     /** The request's bytes: a new array per batch, as the sender may still be reading the last one. */
     static byte[] encode(Collection<SpanData> spans) {
         OtlpTraceEncoder e = new OtlpTraceEncoder(Math.max(1024, spans.size() * 512));
-        List<Group> groups = Group.of(spans);
-        for (int i = 0; i < groups.size(); i++) {
-            Resource r = groups.get(i).resource;
-            if (groups.subList(0, i).stream().anyMatch(g -> g.resource == r)) {
-                continue; // written with the first group of its resource
-            }
+        for (ResourceGroup r : ResourceGroup.of(spans)) {
             int resourceSpans = e.begin(1);
             int resource = e.begin(1);
-            e.attributes(1, r.getAttributes());
+            e.attributes(1, r.resource.getAttributes());
             e.end(resource);
-            for (Group g : groups.subList(i, groups.size())) {
-                if (g.resource == r) {
-                    int scopeSpans = e.begin(2);
-                    e.scope(g.scope);
-                    for (SpanData s : g.spans) {
-                        int span = e.begin(2);
-                        e.span(s);
-                        e.end(span);
-                    }
-                    e.string(3, g.scope.getSchemaUrl());
-                    e.end(scopeSpans);
+            for (ScopeGroup g : r.scopes) {
+                int scopeSpans = e.begin(2);
+                e.scope(g.scope);
+                for (SpanData s : g.spans) {
+                    int span = e.begin(2);
+                    e.span(s);
+                    e.end(span);
                 }
+                e.string(3, g.scope.getSchemaUrl());
+                e.end(scopeSpans);
             }
-            e.string(3, r.getSchemaUrl());
+            e.string(3, r.resource.getSchemaUrl());
             e.end(resourceSpans);
         }
         return Arrays.copyOf(e.buf, e.pos);
     }
 
     /**
-     * Spans of one resource and scope, in the order first seen; batches have one or a few of these. By identity, as the
-     * SDK's marshaler groups them: two equal Resource objects make two ResourceSpans there too.
+     * The spans of one resource by scope, in the order first seen; batches have one or a few of these. By identity, as
+     * the SDK's marshaler groups them: two equal Resource objects make two ResourceSpans there too.
      */
-    private static final class Group {
+    private static final class ResourceGroup {
         final Resource resource;
-        final InstrumentationScopeInfo scope;
-        final List<SpanData> spans = new ArrayList<>();
+        final List<ScopeGroup> scopes = new ArrayList<>(2);
 
-        private Group(Resource resource, InstrumentationScopeInfo scope) {
+        private ResourceGroup(Resource resource) {
             this.resource = resource;
-            this.scope = scope;
         }
 
-        static List<Group> of(Collection<SpanData> spans) {
-            List<Group> groups = new ArrayList<>(2);
-            Group last = null;
+        static List<ResourceGroup> of(Collection<SpanData> spans) {
+            List<ResourceGroup> groups = new ArrayList<>(2);
+            ScopeGroup last = null;
             for (SpanData s : spans) {
-                Resource r = s.getResource();
-                InstrumentationScopeInfo i = s.getInstrumentationScopeInfo();
-                if (last == null || last.resource != r || last.scope != i) {
-                    last = null;
-                    for (Group g : groups) {
-                        if (g.resource == r && g.scope == i) {
-                            last = g;
-                            break;
-                        }
-                    }
-                    if (last == null) {
-                        last = new Group(r, i);
-                        groups.add(last);
-                    }
+                if (last == null || last.resource != s.getResource() || last.scope != s.getInstrumentationScopeInfo()) {
+                    last = find(groups, s.getResource()).scope(s.getInstrumentationScopeInfo());
                 }
                 last.spans.add(s);
             }
             return groups;
+        }
+
+        private static ResourceGroup find(List<ResourceGroup> groups, Resource resource) {
+            for (ResourceGroup g : groups) {
+                if (g.resource == resource) {
+                    return g;
+                }
+            }
+            ResourceGroup g = new ResourceGroup(resource);
+            groups.add(g);
+            return g;
+        }
+
+        private ScopeGroup scope(InstrumentationScopeInfo scope) {
+            for (ScopeGroup g : scopes) {
+                if (g.scope == scope) {
+                    return g;
+                }
+            }
+            ScopeGroup g = new ScopeGroup(resource, scope);
+            scopes.add(g);
+            return g;
+        }
+    }
+
+    private static final class ScopeGroup {
+        final Resource resource;
+        final InstrumentationScopeInfo scope;
+        final List<SpanData> spans = new ArrayList<>();
+
+        ScopeGroup(Resource resource, InstrumentationScopeInfo scope) {
+            this.resource = resource;
+            this.scope = scope;
         }
     }
 

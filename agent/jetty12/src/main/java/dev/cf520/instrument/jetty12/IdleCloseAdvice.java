@@ -53,9 +53,8 @@ public final class IdleCloseAdvice {
         if (closes && (!ep.isOpen() || ep.isOutputShutdown() || ep.isFillInterested() && !connection.getParser().isStart())) {
             return;
         }
-        Request request = closes ? null : arrived;
-        if (!closes && (request == null
-                || System.nanoTime() - request.getBeginNanoTime() >= TimeUnit.MILLISECONDS.toNanos(ep.getIdleTimeout()))) {
+        if (!closes && (arrived == null
+                || System.nanoTime() - arrived.getBeginNanoTime() >= TimeUnit.MILLISECONDS.toNanos(ep.getIdleTimeout()))) {
             return; // Jetty times out a slow exchange in progress
         }
         // the connection's own port: the connector's getLocalPort() is -2 once a graceful shutdown (Server.setStopTimeout)
@@ -68,7 +67,7 @@ public final class IdleCloseAdvice {
         if (closes) {
             IdleCloses.closed(connection, "jetty", port, idleMillis);
         } else {
-            IdleCloses.expiredWithRequest(connection, request, "jetty", port, idleMillis);
+            IdleCloses.expiredWithRequest(connection, arrived, "jetty", port, idleMillis);
             if (!ep.isOpen()) {
                 // the failed exchange closed the connection already, maybe before the mark was set (a CI run
                 // missed one such close): counted now unless ConnectionCloseAdvice took the mark first

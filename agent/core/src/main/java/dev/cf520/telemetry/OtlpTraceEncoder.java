@@ -39,36 +39,70 @@ final class OtlpTraceEncoder {
     private static final int FLAG_HAS_IS_REMOTE = 0x100; // SpanFlags: whether the parent / link is remote is known
     private static final int FLAG_IS_REMOTE = 0x200;
 
+    /**
+     * Each export thread's working array, kept from one batch to the next: a batch of cf520's spans is ~1.4 MB,
+     * and allocating (zeroed, humongous for G1) and growing a new one per batch was 2.2 KB allocated per span,
+     * three times what the request itself needs. The request is an exact copy, as the sender may still be reading
+     * the last one when the next batch is encoded.
+     */
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][]);
+    private static final int SCRATCH_KEPT_AT_MOST = 16 << 20; // a larger one (a burst of huge spans) is let go
+    /**
+     * Attribute keys as their encoded {@code KeyValue.key} field, by identity: cf520 puts the same ~20 constant keys
+     * on every span, so each is encoded once. Another key (a resource's, a sampler's) may take a slot over: it is
+     * encoded again next time, never wrong. Entries are immutable (final fields), so a racy read sees a whole one.
+     */
+    private static final KeyField[] KEY_FIELDS = new KeyField[256];
+    /** Hex digits' values by character (the API keeps ids valid: lower case 0-9a-f), one look-up per digit. */
+    private static final byte[] NIBBLE = new byte[128];
+
+    static {
+        for (int i = 0; i < 16; i++) {
+            NIBBLE["0123456789abcdef".charAt(i)] = (byte) i;
+            NIBBLE["0123456789ABCDEF".charAt(i)] = (byte) i;
+        }
+    }
+
     private byte[] buf;
     private int pos;
 
-    private OtlpTraceEncoder(int capacity) {
-        buf = new byte[capacity];
+    private OtlpTraceEncoder(byte[] buf) {
+        this.buf = buf;
     }
 
-    /** The request's bytes: a new array per batch, as the sender may still be reading the last one. */
+    /** The request's bytes, in a new array of their own. */
     static byte[] encode(Collection<SpanData> spans) {
-        OtlpTraceEncoder e = new OtlpTraceEncoder(Math.max(1024, spans.size() * 512));
-        for (ResourceGroup r : ResourceGroup.of(spans)) {
-            int resourceSpans = e.begin(1);
-            int resource = e.begin(1);
-            e.attributes(1, r.resource.getAttributes());
-            e.end(resource);
-            for (ScopeGroup g : r.scopes) {
-                int scopeSpans = e.begin(2);
-                e.scope(g.scope);
-                for (SpanData s : g.spans) {
-                    int span = e.begin(2);
-                    e.span(s);
-                    e.end(span);
-                }
-                e.string(3, g.scope.getSchemaUrl());
-                e.end(scopeSpans);
-            }
-            e.string(3, r.resource.getSchemaUrl());
-            e.end(resourceSpans);
+        byte[][] scratch = SCRATCH.get();
+        byte[] start = scratch[0];
+        OtlpTraceEncoder e = new OtlpTraceEncoder(start != null ? start : new byte[Math.max(1024, spans.size() * 768)]);
+        try {
+            e.request(spans);
+            return Arrays.copyOf(e.buf, e.pos);
+        } finally {
+            scratch[0] = e.buf.length <= SCRATCH_KEPT_AT_MOST ? e.buf : null;
         }
-        return Arrays.copyOf(e.buf, e.pos);
+    }
+
+    private void request(Collection<SpanData> spans) {
+        for (ResourceGroup r : ResourceGroup.of(spans)) {
+            int resourceSpans = begin(1);
+            int resource = begin(1);
+            attributes(1, r.resource.getAttributes());
+            end(resource);
+            for (ScopeGroup g : r.scopes) {
+                int scopeSpans = begin(2);
+                scope(g.scope);
+                for (SpanData s : g.spans) {
+                    int span = begin(2);
+                    span(s);
+                    end(span);
+                }
+                string(3, g.scope.getSchemaUrl());
+                end(scopeSpans);
+            }
+            string(3, r.resource.getSchemaUrl());
+            end(resourceSpans);
+        }
     }
 
     /**
@@ -229,7 +263,7 @@ final class OtlpTraceEncoder {
 
     private void keyValue(int field, AttributeKey<?> key, Object value) {
         int kv = begin(field);
-        string(1, key.getKey());
+        key(key);
         int any = begin(2);
         AttributeType element = elementType(key.getType());
         if (element == null) {
@@ -245,6 +279,30 @@ final class OtlpTraceEncoder {
         }
         end(any);
         end(kv);
+    }
+
+    private void key(AttributeKey<?> key) {
+        int slot = System.identityHashCode(key) & (KEY_FIELDS.length - 1);
+        KeyField k = KEY_FIELDS[slot];
+        if (k == null || k.key != key) {
+            k = new KeyField(key);
+            KEY_FIELDS[slot] = k;
+        }
+        ensure(k.field.length);
+        System.arraycopy(k.field, 0, buf, pos, k.field.length);
+        pos += k.field.length;
+    }
+
+    private static final class KeyField {
+        final AttributeKey<?> key;
+        final byte[] field;
+
+        KeyField(AttributeKey<?> key) {
+            this.key = key;
+            OtlpTraceEncoder e = new OtlpTraceEncoder(new byte[16]);
+            e.string(1, key.getKey());
+            this.field = Arrays.copyOf(e.buf, e.pos);
+        }
     }
 
     private static AttributeType elementType(AttributeType arrayType) {
@@ -395,13 +453,12 @@ final class OtlpTraceEncoder {
         tag(field, LEN);
         varint(n);
         ensure(n);
-        for (int i = 0; i < n; i++) {
-            buf[pos++] = (byte) ((nibble(hex.charAt(2 * i)) << 4) | nibble(hex.charAt(2 * i + 1)));
+        byte[] b = buf;
+        int p = pos;
+        for (int i = 0, c = 0; i < n; i++, c += 2) {
+            b[p + i] = (byte) ((NIBBLE[hex.charAt(c) & 0x7f] << 4) | NIBBLE[hex.charAt(c + 1) & 0x7f]);
         }
-    }
-
-    private static int nibble(char c) {
-        return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+        pos = p + n;
     }
 
     private void ensure(int more) {

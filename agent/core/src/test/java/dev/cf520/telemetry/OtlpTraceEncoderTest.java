@@ -11,6 +11,7 @@ import dev.cf520.detect.ExchangeTestAccess;
 import dev.cf520.detect.RiskRules;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.TraceFlags;
@@ -129,6 +130,37 @@ class OtlpTraceEncoderTest {
                     .build());
         }
         assertSame(spans);
+    }
+
+    @Test
+    void aSmallBatchAfterALargeOneOnTheSameThreadIsExactlyItsOwnRequest() throws Exception {
+        List<SpanData> large = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            large.add(span("large" + i).setAttributes(Attributes.of(AttributeKey.stringKey("fill"), "y".repeat(500)))
+                    .build());
+        }
+        byte[] first = OtlpTraceEncoder.encode(large); // leaves this thread's working array full of it
+        List<SpanData> small = List.of(span("small").build());
+        byte[] second = OtlpTraceEncoder.encode(small);
+        assertTrue(second.length < first.length / 10, "the request is the small batch's length, not the array's");
+        assertSame(small);
+        assertEquals(canonical(sdk(large)), canonical(ExportTraceServiceRequest.parseFrom(first)),
+                "the first request was a copy: encoding the second did not change it");
+    }
+
+    @Test
+    void keysThatShareACacheSlotOrANameEachEncodeAsThemselves() throws Exception {
+        List<SpanData> spans = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            AttributesBuilder b = Attributes.builder();
+            for (int k = 0; k < 30; k++) { // 1,200 key objects for 256 slots: slots are taken over again and again
+                b.put(AttributeKey.stringKey("key." + (i * 30 + k) % 700), "v" + k);
+            }
+            b.put(AttributeKey.longKey("key.same"), (long) i); // a new key object each span, equal to the last one
+            spans.add(span("s" + i).setAttributes(b.build()).build());
+        }
+        assertSame(spans);
+        assertSame(spans); // and again, from the slots the first pass filled
     }
 
     @Test

@@ -27,10 +27,14 @@ public final class EdgeVerifier {
 
     private final List<byte[][]> cloudflare;
     private final List<byte[][]> trusted;
+    private final V4Ranges cloudflareV4;
+    private final V4Ranges trustedV4;
 
     public EdgeVerifier(List<String> cloudflareCidrs, List<String> trustedProxyCidrs) {
         this.cloudflare = parseAll(cloudflareCidrs);
         this.trusted = parseAll(trustedProxyCidrs);
+        this.cloudflareV4 = new V4Ranges(cloudflare);
+        this.trustedV4 = new V4Ranges(trusted);
     }
 
     /** Reads CIDRs, one per line, {@code #} starts a comment. */
@@ -52,11 +56,11 @@ public final class EdgeVerifier {
 
     /** TRUE/FALSE, or null when it cannot be judged (a trusted proxy without a usable X-Forwarded-For). */
     public Boolean verify(String peer, String xForwardedFor) {
-        Boolean fromCloudflare = in(cloudflare, peer);
+        Boolean fromCloudflare = in(cloudflare, cloudflareV4, peer);
         if (fromCloudflare == null || fromCloudflare) {
             return fromCloudflare;
         }
-        if (!in(trusted, peer)) {
+        if (!in(trusted, trustedV4, peer)) {
             return Boolean.FALSE;
         }
         if (xForwardedFor == null) {
@@ -77,22 +81,49 @@ public final class EdgeVerifier {
 
     /**
      * Whether {@code addr} is in {@code ranges}; null when it is no IP literal. A plain IPv4 address
-     * (the usual peer) is matched as a number: this runs for every exchange, and allocates nothing.
+     * (the usual peer) is matched as a number against {@code v4}: this runs for every exchange, and allocates nothing.
      */
-    private static Boolean in(List<byte[][]> ranges, String addr) {
-        long v4 = ipv4(addr);
-        if (v4 >= 0) {
+    private static Boolean in(List<byte[][]> ranges, V4Ranges v4, String addr) {
+        long a = ipv4(addr);
+        if (a >= 0) {
+            return v4.contains((int) a);
+        }
+        byte[] bytes = literal(addr);
+        return bytes == null ? null : matches(ranges, bytes);
+    }
+
+    /**
+     * The IPv4 ones of a list of ranges as network and mask numbers side by side, one pass over two int arrays per
+     * look-up (walking the byte arrays of every range was a sixth of cf520's work at the end of an exchange).
+     */
+    private static final class V4Ranges {
+        private final int[] nets;
+        private final int[] masks;
+
+        V4Ranges(List<byte[][]> ranges) {
+            int n = 0;
+            int[] nets = new int[ranges.size()];
+            int[] masks = new int[ranges.size()];
             for (byte[][] r : ranges) {
-                int prefix = r[1][0] & 0xff;
-                int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
-                if (r[0].length == 4 && ((bits(r[0]) ^ (int) v4) & mask) == 0) {
-                    return Boolean.TRUE;
+                if (r[0].length == 4) {
+                    int prefix = r[1][0] & 0xff;
+                    masks[n] = prefix == 0 ? 0 : -1 << (32 - prefix);
+                    nets[n] = bits(r[0]) & masks[n];
+                    n++;
                 }
             }
-            return Boolean.FALSE;
+            this.nets = Arrays.copyOf(nets, n);
+            this.masks = Arrays.copyOf(masks, n);
         }
-        byte[] a = literal(addr);
-        return a == null ? null : matches(ranges, a);
+
+        boolean contains(int addr) {
+            for (int i = 0; i < nets.length; i++) {
+                if ((addr & masks[i]) == nets[i]) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static int bits(byte[] v4) {

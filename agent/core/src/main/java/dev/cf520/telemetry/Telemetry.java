@@ -130,6 +130,9 @@ public final class Telemetry {
         // The queue holds two batches (~6 MB of spans at most).
         d.put("otel.bsp.max.export.batch.size", "2048");
         d.put("otel.bsp.max.queue.size", "4096");
+        // the SDK's default (trace_based) looks up the current span at every recording, but the agent's spans are
+        // never current (they are written when an exchange has ended), so no exemplar could ever be taken
+        d.put("otel.metrics.exemplar.filter", "always_off");
         boolean named = System.getProperty("otel.service.name") != null || System.getenv("OTEL_SERVICE_NAME") != null
                 || String.valueOf(System.getProperty("otel.resource.attributes")).contains("service.name")
                 || String.valueOf(System.getenv("OTEL_RESOURCE_ATTRIBUTES")).contains("service.name");

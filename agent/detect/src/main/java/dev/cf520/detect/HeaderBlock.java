@@ -78,6 +78,15 @@ public final class HeaderBlock {
 
     /** Parses into this block, forgetting all it held before: what {@link #parse} does, without allocating. */
     HeaderBlock fill(byte[] b, int off, int len, int totalBytes) {
+        return fill(b, off, len, totalBytes, true);
+    }
+
+    /** {@link #fill} with every line read by the general path: the reference the single-pass path is tested against. */
+    static HeaderBlock parseLineByLine(byte[] b, int off, int len, int totalBytes) {
+        return new HeaderBlock().fill(b, off, len, totalBytes, false);
+    }
+
+    private HeaderBlock fill(byte[] b, int off, int len, int totalBytes, boolean singlePass) {
         HeaderBlock h = this;
         h.totalBytes = totalBytes;
         h.status = -1;
@@ -102,6 +111,23 @@ public final class HeaderBlock {
         int largestFrom = -1;
         int largestLen = 0;
         for (int i = off; i < end; i++) {
+            if (singlePass && lineNo > 0 && i == lineStart) {
+                // the usual line (token name, colon, value without control bytes, CRLF) in one pass; any other
+                // line, and the empty line ending the block, goes the general way below
+                int lf = h.plainHeaderLine(b, lineStart, end);
+                if (lf >= 0) {
+                    int lineBytes = lf + 1 - lineStart;
+                    if (lineBytes > h.largestBytes) {
+                        h.largestBytes = lineBytes;
+                        largestFrom = lineStart;
+                        largestLen = h.plainNameLength;
+                    }
+                    lineNo++;
+                    lineStart = lf + 1;
+                    i = lf;
+                    continue;
+                }
+            }
             if (b[i] != '\n') {
                 continue;
             }
@@ -264,6 +290,51 @@ public final class HeaderBlock {
         return (int) number(b, from, to);
     }
 
+    /** The name length of the line {@link #plainHeaderLine} read last. */
+    private int plainNameLength;
+
+    /**
+     * Reads the header line at {@code from} in one pass if it is plain: a token name, a colon, a value of visible
+     * bytes, spaces and tabs, then CRLF. Returns the index of its LF, or -1 (nothing recorded) for any other line,
+     * which {@link #headerLine} then reads.
+     */
+    private int plainHeaderLine(byte[] b, int from, int end) {
+        int i = from;
+        while (i < end && b[i] >= 0 && TCHAR[b[i]]) {
+            i++;
+        }
+        if (i == from || i >= end || b[i] != ':') {
+            return -1;
+        }
+        int colon = i;
+        int vFrom = -1;
+        int vTo = -1;
+        for (i++; i < end; i++) {
+            int c = b[i] & 0xff;
+            if (c == ' ' || c == '\t') {
+                continue;
+            }
+            if (c < 0x20 || c == 0x7f) {
+                break;
+            }
+            if (vFrom < 0) {
+                vFrom = i;
+            }
+            vTo = i + 1;
+        }
+        if (i + 1 >= end || b[i] != '\r' || b[i + 1] != '\n') {
+            return -1;
+        }
+        if (vFrom < 0) {
+            vFrom = i;
+            vTo = i;
+        }
+        headerCount++;
+        knownHeader(b, from, colon - from, vFrom, vTo, i + 2 - from);
+        plainNameLength = colon - from;
+        return i + 1;
+    }
+
     /** Checks one header line; returns its name's length, or -1 when the line has no usable name. */
     private int headerLine(byte[] b, int from, int to, int lineNo) {
         headerCount++;
@@ -306,6 +377,13 @@ public final class HeaderBlock {
                 break;
             }
         }
+        knownHeader(b, from, colon - from, vFrom, vTo, lineBytes);
+        return nameLen;
+    }
+
+    /** Records what the framing and cookie checks need from a header the rules name; others are only counted. */
+    private void knownHeader(byte[] b, int from, int nameLen, int vFrom, int vTo, int lineBytes) {
+        int colon = from + nameLen;
         if (equalsIgnoreCase(b, from, colon - from, CONTENT_LENGTH)) {
             long n = number(b, vFrom, vTo);
             if (contentLengths.isEmpty() && n >= 0) {
@@ -322,7 +400,6 @@ public final class HeaderBlock {
             setCookieCount++;
             setCookieBytes += lineBytes;
         }
-        return nameLen;
     }
 
     /** Stands for a first Content-Length value that was a plain number, already in {@link #contentLength}. */

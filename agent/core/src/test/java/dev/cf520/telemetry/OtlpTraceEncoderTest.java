@@ -124,21 +124,13 @@ class OtlpTraceEncoderTest {
 
     @Test
     void aBatchLargerThanItsFirstGuessGrowsTheBuffer() throws Exception {
-        List<SpanData> spans = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            spans.add(span("s" + i).setAttributes(Attributes.of(AttributeKey.stringKey("big"), "x".repeat(2000)))
-                    .build());
-        }
+        List<SpanData> spans = spansWithOneLongValue(300, "s", 2000);
         assertSame(spans);
     }
 
     @Test
     void aSmallBatchAfterALargeOneOnTheSameThreadIsExactlyItsOwnRequest() throws Exception {
-        List<SpanData> large = new ArrayList<>();
-        for (int i = 0; i < 50; i++) {
-            large.add(span("large" + i).setAttributes(Attributes.of(AttributeKey.stringKey("fill"), "y".repeat(500)))
-                    .build());
-        }
+        List<SpanData> large = spansWithOneLongValue(50, "large", 500);
         byte[] first = OtlpTraceEncoder.encode(large); // leaves this thread's working array full of it
         List<SpanData> small = List.of(span("small").build());
         byte[] second = OtlpTraceEncoder.encode(small);
@@ -169,6 +161,16 @@ class OtlpTraceEncoderTest {
         List<SpanData> spans = List.of(span("x").setAttributes(new AttributeList(Integer.MAX_VALUE).put(unknown, "v"))
                 .build());
         assertThrows(UnsupportedOperationException.class, () -> OtlpTraceEncoder.encode(spans));
+    }
+
+    /** {@code n} spans named {@code prefix} and their index, each with one string attribute of {@code chars} characters. */
+    private static List<SpanData> spansWithOneLongValue(int n, String prefix, int chars) {
+        List<SpanData> spans = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            spans.add(span(prefix + i).setAttributes(Attributes.of(AttributeKey.stringKey("fill"), "x".repeat(chars)))
+                    .build());
+        }
+        return spans;
     }
 
     private static void assertSame(List<SpanData> spans) throws Exception {

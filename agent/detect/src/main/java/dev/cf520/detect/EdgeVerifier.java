@@ -68,12 +68,13 @@ public final class EdgeVerifier {
         }
         String[] hops = xForwardedFor.split(",");
         for (int i = hops.length - 1; i >= 0; i--) {
-            byte[] hop = literal(hops[i].trim());
-            if (hop == null) {
+            String hop = hops[i].trim();
+            Boolean viaTrusted = in(trusted, trustedV4, hop);
+            if (viaTrusted == null) {
                 return null;
             }
-            if (!matches(trusted, hop)) {
-                return matches(cloudflare, hop);
+            if (!viaTrusted) {
+                return in(cloudflare, cloudflareV4, hop);
             }
         }
         return null;

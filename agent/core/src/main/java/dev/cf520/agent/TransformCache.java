@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -19,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The hooked class files of earlier starts, so that a restart of the same origin with the same agent jar inlines no
@@ -124,13 +126,36 @@ final class TransformCache {
 
     /** This JVM's user as the file system names owners: the owner of a file it just created (user.name may be "?"). */
     private static UserPrincipal currentUser(Path dir) throws IOException {
-        Path probe = Files.createTempFile(dir, ".owner", ".tmp");
+        Path probe = createScratch(dir, ".owner");
         try {
             return Files.getOwner(probe);
         } finally {
             Files.deleteIfExists(probe);
         }
     }
+
+    private static final AtomicLong SCRATCH = new AtomicLong();
+
+    /**
+     * A new empty file (0600) named by this process and a counter. Not Files.createTempFile: its random names come
+     * from SecureRandom, whose seeding cost the origin's main thread about 20 ms at every start (bench/startup.sh).
+     * Another JVM with the same pid (a container restart) may have left one behind: the next name is tried.
+     */
+    private static Path createScratch(Path dir, String prefix) throws IOException {
+        String base = prefix + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime()) + "-";
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return Files.createFile(dir.resolve(base + SCRATCH.incrementAndGet() + ".tmp"), PRIVATE_FILE);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt == 9) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** True when an earlier start of this agent jar left hooked classes here. */
     boolean warm() {
@@ -167,7 +192,7 @@ final class TransformCache {
         }
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, ".part", ".tmp"); // 0600
+            tmp = createScratch(dir, ".part");
             ByteBuffer b = ByteBuffer.allocate(MAGIC.length + HASH + hooked.length);
             b.put(MAGIC).put(sha256(hooked)).put(hooked);
             Files.write(tmp, b.array());

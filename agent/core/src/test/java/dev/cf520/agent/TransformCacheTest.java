@@ -116,6 +116,20 @@ class TransformCacheTest {
     }
 
     @Test
+    void leavesNoScratchFilesBehind() throws IOException {
+        TransformCache c = TransformCache.open(root, jar); // its owner probe is a scratch file
+        c.put("a/B", original, hooked); // written to one, then moved in
+        c.put("a/C", original, hooked);
+        TransformCache.open(root, jar).put("a/B", original, hooked); // the same entry again, by the next start
+        List<String> names;
+        try (Stream<Path> all = Files.walk(root)) {
+            names = all.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).collect(Collectors.toList());
+        }
+        assertEquals(2, names.size(), names.toString());
+        assertTrue(names.stream().allMatch(n -> n.endsWith(".class") && !n.startsWith(".")), names.toString());
+    }
+
+    @Test
     void noJarNoCache() {
         assertNull(TransformCache.open(root, tmp), "classes in a directory");
         assertNull(TransformCache.open(null, jar));

@@ -37,6 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
 final class TransformCache {
     private static final byte[] MAGIC = "cf520tc1".getBytes(StandardCharsets.US_ASCII);
     private static final int HASH = 32;
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+    private static final AtomicLong SCRATCH = new AtomicLong();
 
     private final Path dir;
     private final boolean warm;
@@ -134,11 +137,9 @@ final class TransformCache {
         }
     }
 
-    private static final AtomicLong SCRATCH = new AtomicLong();
-
     /**
      * A new empty file (0600) named by this process and a counter. Not Files.createTempFile: its random names come
-     * from SecureRandom, whose seeding cost the origin's main thread about 20 ms at every start (bench/startup.sh).
+     * from SecureRandom, whose seeding cost the origin's main thread 16-29 ms at every start (timed inside premain).
      * Another JVM with the same pid (a container restart) may have left one behind: the next name is tried.
      */
     private static Path createScratch(Path dir, String prefix) throws IOException {
@@ -153,9 +154,6 @@ final class TransformCache {
             }
         }
     }
-
-    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     /** True when an earlier start of this agent jar left hooked classes here. */
     boolean warm() {

@@ -30,6 +30,9 @@
 # its CPU by thread over the measured phase (*.threads.txt: where an agent's cost goes). Then the time
 # to first served request, by interleaved launches (bench/startup.sh, exporters off): the demo
 # (STARTUP_RUNS=5) and the Spring Boot 4.0.7 executable jar (BOOT_RUNS=3; 0 skips either).
+# A change against the jar before it: BASE_JAR=<an earlier cf520-agent.jar> CONFIGS="none cf520-risky base-risky"
+# (configurations base and base-risky run that jar as cf520 and cf520-risky run this one); none-b is a second
+# JVM without an agent: how far two JVMs of the same configuration differ (JIT luck, code layout).
 # Other knobs: THREADS=2 CONNECTIONS=16 CONFIGS="none cf520 otel cf520-risky" WARMUP_MIN=20 WARMUP_MAX=60
 # WARMUP_STEP=2 WARM_JIT_PCT=5 EXPORT_SETTLE=6
 # Output: the table on stdout and in bench/results/overhead-<timestamp>.md; the raw rows (.tsv) and
@@ -47,6 +50,7 @@ EXPORT_SETTLE=${EXPORT_SETTLE:-6} # > the span batch delay (5 s): the last slice
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 CONFIGS=${CONFIGS:-"none cf520 otel cf520-risky"}
+BASE_JAR=${BASE_JAR:-}
 STARTUP_RUNS=${STARTUP_RUNS:-5}
 BOOT_RUNS=${BOOT_RUNS:-3}
 PIN=${PIN:-1}
@@ -114,6 +118,10 @@ mkdir -p "$RUN" bench/results
 # Snapshot the agent and the demo so a rebuild during the run cannot change what is measured.
 cp "$CF520_SRC" "$RUN/cf520-agent.jar"; cp "$DEMO" "$RUN/cf520-demo.jar"
 CF520_JAR=$RUN/cf520-agent.jar; DEMO_JAR=$RUN/cf520-demo.jar
+if [ -n "$BASE_JAR" ]; then
+  [ -f "$BASE_JAR" ] || die "BASE_JAR=$BASE_JAR: no such file"
+  cp "$BASE_JAR" "$RUN/cf520-base-agent.jar"
+fi
 RAW=$RUN/raw.tsv
 JVMS=$RUN/jvms.tsv
 
@@ -159,11 +167,14 @@ sink_bytes() { # body bytes the configuration's sink received on /v1/traces
 agent_flags() {
   local sink=${SINK_OF[$1]:-}
   case "$1" in
-    none) ;;
+    none|none-b) ;; # none-b: a second JVM without an agent, the noise floor of one JVM against another
     cf520) echo "-javaagent:$CF520_JAR -Dotel.exporter.otlp.endpoint=$sink" ;;
     cf520-risky) echo "-javaagent:$CF520_JAR -Dotel.exporter.otlp.endpoint=$sink -Dcf520.traces=risky" ;;
+    base|base-risky)
+      [ -n "$BASE_JAR" ] || die "configuration '$1' needs BASE_JAR (an earlier cf520-agent.jar)"
+      echo "-javaagent:$RUN/cf520-base-agent.jar -Dotel.exporter.otlp.endpoint=$sink$([ "$1" = base-risky ] && echo " -Dcf520.traces=risky")" ;;
     otel) echo "-javaagent:$OTEL_JAR -Dotel.exporter.otlp.protocol=http/protobuf -Dotel.exporter.otlp.endpoint=$sink -Dotel.logs.exporter=none" ;;
-    *) die "unknown configuration '$1' (known: none cf520 otel cf520-risky)" ;;
+    *) die "unknown configuration '$1' (known: none none-b cf520 otel cf520-risky, with BASE_JAR base base-risky)" ;;
   esac
 }
 for c in "${CONFIG_LIST[@]}"; do agent_flags "$c" >/dev/null; done

@@ -15,9 +15,12 @@ import sys
 
 NAMES = {
     "none": "no agent",
+    "none-b": "no agent, a second JVM",
     "cf520": "cf520 (`all`)",
     "cf520-risky": "cf520 (`risky`)",
     "otel": "OpenTelemetry agent",
+    "base": "BASE_JAR (`all`)",
+    "base-risky": "BASE_JAR (`risky`)",
 }
 
 # issue 6's targets: (configuration, figure) -> bound on the median paired ratio

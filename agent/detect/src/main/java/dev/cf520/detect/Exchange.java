@@ -48,7 +48,7 @@ public final class Exchange {
     private ResponseWire wire; // from WirePool; back there at release()
     private int status = -1; // the final head's, kept here: it outlives the wire
     private boolean completeAtRelease; // the wire's complete(), kept for a fault found after the release
-    private Object connection;
+    private volatile Object connection; // read at every end and recycle (runningOn): no lock for it
     private Throwable cause;
     private boolean originAborted;
     private boolean peerGone;
@@ -62,7 +62,7 @@ public final class Exchange {
 
     public Exchange(String method, String path, String protocol, String scheme, int keepHeadBytes) {
         this.startNanos = System.nanoTime();
-        this.startEpochNanos = Epoch.nanos();
+        this.startEpochNanos = Epoch.nanosAt(startNanos);
         this.method = method;
         this.path = path;
         this.protocol = protocol;
@@ -83,6 +83,54 @@ public final class Exchange {
                 setRequestHeader(i, value);
                 return;
             }
+        }
+    }
+
+    /**
+     * The index in {@link #CAPTURED_REQUEST_HEADERS} of the header named {@code b[off..off+len)} (ASCII, any case),
+     * or -1: for a container that walks its request headers once, in place, instead of asking for each name (a
+     * look-up by name scans every header: seven look-ups scanned an edge's ~20 headers seven times).
+     */
+    public static int capturedHeader(byte[] b, int off, int len) {
+        for (int i = 0; i < CAPTURED_REQUEST_HEADERS.length; i++) {
+            String name = CAPTURED_REQUEST_HEADERS[i];
+            if (name.length() == len && asciiEqualsIgnoreCase(b, off, name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@link #capturedHeader(byte[], int, int)} for a name the container holds as a String. */
+    public static int capturedHeader(String headerName) {
+        for (int i = 0; i < CAPTURED_REQUEST_HEADERS.length; i++) {
+            if (CAPTURED_REQUEST_HEADERS[i].equalsIgnoreCase(headerName)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean asciiEqualsIgnoreCase(byte[] b, int off, String lower) {
+        for (int i = 0; i < lower.length(); i++) {
+            int c = b[off + i];
+            if (c >= 'A' && c <= 'Z') {
+                c += 32;
+            }
+            if (c != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Records the value of the captured header {@code index} unless one was recorded already: the first of repeated
+     * headers, as a container's look-up by name has it.
+     */
+    public void requestHeader(int index, String value) {
+        if (value != null && requestHeader(index) == null) {
+            setRequestHeader(index, value);
         }
     }
 
@@ -177,11 +225,11 @@ public final class Exchange {
         sendfileBytes = bytes;
     }
 
-    synchronized void connection(Object c) {
+    void connection(Object c) {
         this.connection = c;
     }
 
-    synchronized Object connection() {
+    Object connection() {
         return connection;
     }
 

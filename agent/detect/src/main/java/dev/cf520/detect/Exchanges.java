@@ -37,8 +37,6 @@ public final class Exchanges {
     static final long LATE_CLOSE_NANOS = 100_000_000L;
     private static final AtomicReferenceArray<Exchange> RECENTLY_ENDED = new AtomicReferenceArray<>(RECENT);
     private static final AtomicInteger RECENT_NEXT = new AtomicInteger();
-    /** Exchanges taken out of BY_EXCHANGE whose end has not yet reached the sink (see {@link #awaitNoneRunning}). */
-    private static final AtomicInteger ENDING = new AtomicInteger();
     private static volatile ExchangeSink sink;
     private static volatile RiskRules rules;
     private static volatile int keepHeadBytes = 256 * 1024;
@@ -63,8 +61,8 @@ public final class Exchanges {
         }
         Exchange x = new Exchange(method, path, protocol, scheme, keepHeadBytes);
         Exchange stale = BY_EXCHANGE.put(exchangeKey, x);
-        if (stale != null) {
-            finish(stale);
+        if (stale != null && stale.end()) {
+            report(stale);
         }
         return x;
     }
@@ -137,29 +135,23 @@ public final class Exchanges {
     /** The container is done with this exchange (it may be called more than once: the first counts). */
     public static void end(Object exchangeKey) {
         Exchange x = BY_EXCHANGE.get(exchangeKey);
-        if (x == null) {
+        if (x == null || !x.end()) {
             return;
         }
-        // counted before it leaves BY_EXCHANGE: the exit hook must not flush between the two
-        ENDING.incrementAndGet();
         try {
-            if (BY_EXCHANGE.remove(exchangeKey, x)) {
-                finish(x);
-            }
+            report(x);
         } finally {
-            ENDING.decrementAndGet();
+            // taken out only once the sink has it: until then the exit hook's awaitNoneRunning waits for it (a
+            // global count of exchanges on their way to the sink did the same at two contended atomics per exchange)
+            BY_EXCHANGE.remove(exchangeKey, x);
         }
     }
 
-    private static void finish(Exchange x) {
+    /** {@code x} has just ended ({@link Exchange#end()} was true on this thread): to the sink with it. */
+    private static void report(Exchange x) {
         Object c = x.connection();
         if (c != null) {
             BY_CONNECTION.remove(c, x);
-        }
-        if (!x.end()) {
-            return;
-        }
-        if (c != null) {
             LAST_ENDED.get()[0] = x;
             RECENTLY_ENDED.lazySet(RECENT_NEXT.getAndIncrement() & (RECENT - 1), x);
         }
@@ -312,7 +304,7 @@ public final class Exchanges {
     }
 
     private static boolean noneRunning() {
-        return ENDING.get() == 0 && BY_EXCHANGE.isEmpty();
+        return BY_EXCHANGE.isEmpty();
     }
 
     /**

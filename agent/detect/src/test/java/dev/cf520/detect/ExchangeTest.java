@@ -45,6 +45,29 @@ class ExchangeTest {
         }
     }
 
+    /** A container walking its headers once: names found in place, in any case; the first of repeated ones kept. */
+    @Test
+    void capturedHeadersAreFoundByNameBytesInAnyCase() {
+        byte[] line = Bytes.of("xCF-Connecting-IPx");
+        assertEquals(Exchange.CF_CONNECTING_IP, Exchange.capturedHeader(line, 1, 16));
+        assertEquals(-1, Exchange.capturedHeader(line, 1, 15), "a prefix is another name");
+        assertEquals(-1, Exchange.capturedHeader(line, 0, 16), "shifted by one byte");
+        for (int i = 0; i < Exchange.CAPTURED_REQUEST_HEADERS.length; i++) {
+            String name = Exchange.CAPTURED_REQUEST_HEADERS[i];
+            byte[] upper = Bytes.of(name.toUpperCase(java.util.Locale.ROOT));
+            assertEquals(i, Exchange.capturedHeader(upper, 0, upper.length), name);
+            assertEquals(i, Exchange.capturedHeader(name.toUpperCase(java.util.Locale.ROOT)), name);
+        }
+        assertEquals(-1, Exchange.capturedHeader(Bytes.of("authorization"), 0, 13));
+        assertEquals(-1, Exchange.capturedHeader("cf-rays"));
+
+        Exchange x = new Exchange("GET", "/", "HTTP/1.1", "http", 1024);
+        x.requestHeader(Exchange.X_FORWARDED_FOR, null);
+        x.requestHeader(Exchange.X_FORWARDED_FOR, "203.0.113.7");
+        x.requestHeader(Exchange.X_FORWARDED_FOR, "198.51.100.1");
+        assertEquals("203.0.113.7", x.requestHeader(Exchange.X_FORWARDED_FOR), "the first value stays");
+    }
+
     @Test
     void endOnlyOnceAndWireIgnoredAfterwards() {
         Exchange x = new Exchange("GET", "/", "HTTP/1.1", "http", 1024);

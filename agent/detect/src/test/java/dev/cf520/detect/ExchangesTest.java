@@ -41,11 +41,14 @@ class ExchangesTest {
 
         /** When set, exchangeEnded waits for it: an end still on its way to the sink. */
         volatile java.util.concurrent.CountDownLatch hold;
+        /** Counted down when an exchangeEnded call starts waiting for {@link #hold}. */
+        final java.util.concurrent.Semaphore holding = new java.util.concurrent.Semaphore(0);
 
         @Override
         public void exchangeEnded(Exchange exchange, List<Risk> risks) {
             java.util.concurrent.CountDownLatch h = hold;
             if (h != null) {
+                holding.release();
                 try {
                     h.await();
                 } catch (InterruptedException e) {
@@ -302,11 +305,7 @@ class ExchangesTest {
         Thread ender = new Thread(() -> Exchanges.end(key), "container-thread");
         try {
             ender.start();
-            long deadline = System.nanoTime() + 5 * SECOND;
-            while (Exchanges.find(key) != null && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertNull(Exchanges.find(key), "out of the running exchanges, not yet at the sink");
+            assertTrue(SINK.holding.tryAcquire(5, java.util.concurrent.TimeUnit.SECONDS), "the end is at the sink");
             assertFalse(Exchanges.awaitNoneRunning(100), "still ending");
             hold.countDown();
             assertTrue(Exchanges.awaitNoneRunning(5000));

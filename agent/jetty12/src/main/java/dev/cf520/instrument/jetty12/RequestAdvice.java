@@ -4,6 +4,7 @@ import dev.cf520.detect.Exchange;
 import dev.cf520.detect.Exchanges;
 import dev.cf520.detect.IdleCloses;
 import net.bytebuddy.asm.Advice;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.ConnectionMetaData;
 import org.eclipse.jetty.server.Request;
@@ -31,8 +32,12 @@ public final class RequestAdvice {
                 req.isSecure() ? "https" : "http");
         if (x != null) {
             HttpFields headers = req.getHeaders();
-            for (String name : Exchange.CAPTURED_REQUEST_HEADERS) {
-                x.requestHeader(name, headers.get(name));
+            for (int i = 0, n = headers.size(); i < n; i++) { // one walk: headers.get(name) scans them all for each name
+                HttpField f = headers.getField(i);
+                int captured = Exchange.capturedHeader(f.getName());
+                if (captured >= 0) {
+                    x.requestHeader(captured, f.getValue());
+                }
             }
             x.peer(Request.getRemoteAddr(req));
             x.server(Request.getServerName(req), Request.getServerPort(req));

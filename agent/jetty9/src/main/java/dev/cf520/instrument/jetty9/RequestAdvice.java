@@ -4,6 +4,7 @@ import dev.cf520.detect.Exchange;
 import dev.cf520.detect.Exchanges;
 import java.net.InetSocketAddress;
 import net.bytebuddy.asm.Advice;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.server.HttpChannel;
@@ -26,8 +27,12 @@ public final class RequestAdvice {
             return;
         }
         HttpFields fields = meta.getFields();
-        for (String name : Exchange.CAPTURED_REQUEST_HEADERS) {
-            x.requestHeader(name, fields.get(name));
+        for (int i = 0, n = fields.size(); i < n; i++) { // one walk: fields.get(name) scans them all for each name
+            HttpField f = fields.getField(i);
+            int captured = Exchange.capturedHeader(f.getName());
+            if (captured >= 0) {
+                x.requestHeader(captured, f.getValue());
+            }
         }
         InetSocketAddress peer = channel.getRemoteAddress();
         if (peer != null && peer.getAddress() != null) {

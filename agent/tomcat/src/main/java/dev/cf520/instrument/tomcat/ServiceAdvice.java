@@ -5,6 +5,9 @@ import dev.cf520.detect.Exchanges;
 import net.bytebuddy.asm.Advice;
 import org.apache.coyote.ActionCode;
 import org.apache.coyote.Request;
+import org.apache.tomcat.util.buf.ByteChunk;
+import org.apache.tomcat.util.buf.MessageBytes;
+import org.apache.tomcat.util.http.MimeHeaders;
 
 /** Inlined into {@code CoyoteAdapter.service(Request, Response)}. The coyote Request is the exchange key. */
 public final class ServiceAdvice {
@@ -16,8 +19,18 @@ public final class ServiceAdvice {
         Exchange x = Exchanges.begin(req, req.method().toString(), req.requestURI().toString(),
                 req.protocol().toString(), req.scheme().toString());
         if (x != null) {
-            for (String name : Exchange.CAPTURED_REQUEST_HEADERS) {
-                x.requestHeader(name, req.getHeader(name));
+            // one walk over the headers: req.getHeader(name) scans them all for each name; HTTP/1.1's parser gives
+            // names as bytes, HTTP/2's as Strings
+            MimeHeaders headers = req.getMimeHeaders();
+            for (int i = 0, n = headers.size(); i < n; i++) {
+                MessageBytes name = headers.getName(i);
+                ByteChunk b = name.getByteChunk();
+                int captured = name.getType() == MessageBytes.T_BYTES
+                        ? Exchange.capturedHeader(b.getBuffer(), b.getStart(), b.getLength())
+                        : Exchange.capturedHeader(name.toString());
+                if (captured >= 0) {
+                    x.requestHeader(captured, headers.getValue(i).toString());
+                }
             }
             req.action(ActionCode.REQ_HOST_ADDR_ATTRIBUTE, req); // Tomcat fills remoteAddr lazily
             x.peer(req.remoteAddr().toString());

@@ -2,7 +2,7 @@
 # Overhead of cf520 on the demo origin, measured side by side with no agent and with the
 # OpenTelemetry Java agent 2.33.1, and reported as ratios to no agent in the same slice.
 #
-#   bench/overhead.sh                         defaults: 10 slices of 3 s per endpoint and configuration (~8 min)
+#   bench/overhead.sh                         defaults: 10 slices of 3 s per endpoint and configuration (~9 min)
 #   SLICES=20 SLICE=4 bench/overhead.sh       more / longer slices (the estimate is printed first)
 #
 # Configurations, one origin JVM each, all alive at once:
@@ -10,6 +10,7 @@
 #   cf520        cf520, OTLP http/protobuf to a local sink that accepts and discards (bench/otlp_sink.py)
 #   otel         OpenTelemetry Java agent 2.33.1, OTLP http/protobuf to a sink of its own, logs exporter off
 #   cf520-risky  cf520 with -Dcf520.traces=risky
+#   none-b       a second JVM without an agent: the run's noise floor (how far two identical JVMs differ)
 # on /hello (small text) and /download?size=65536 (64 KB with Content-Length).
 #
 # Why all alive at once: a fresh JVM per measurement (the first version of this script) gave ratios that
@@ -33,7 +34,7 @@
 # A change against the jar before it: BASE_JAR=<an earlier cf520-agent.jar> CONFIGS="none cf520-risky base-risky"
 # (configurations base and base-risky run that jar as cf520 and cf520-risky run this one); none-b is a second
 # JVM without an agent: how far two JVMs of the same configuration differ (JIT luck, code layout).
-# Other knobs: THREADS=2 CONNECTIONS=16 CONFIGS="none cf520 otel cf520-risky" WARMUP_MIN=20 WARMUP_MAX=60
+# Other knobs: THREADS=2 CONNECTIONS=16 CONFIGS="none cf520 otel cf520-risky none-b" WARMUP_MIN=20 WARMUP_MAX=60
 # WARMUP_STEP=2 WARM_JIT_PCT=5 EXPORT_SETTLE=6
 # Output: the table on stdout and in bench/results/overhead-<timestamp>.md; the raw rows (.tsv) and
 # every JVM's, sink's and wrk's log under bench/target/overhead-<timestamp>/.
@@ -49,7 +50,7 @@ WARM_JIT_PCT=${WARM_JIT_PCT:-5}
 EXPORT_SETTLE=${EXPORT_SETTLE:-6} # > the span batch delay (5 s): the last slice's spans are exported
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
-CONFIGS=${CONFIGS:-"none cf520 otel cf520-risky"}
+CONFIGS=${CONFIGS:-"none cf520 otel cf520-risky none-b"}
 BASE_JAR=${BASE_JAR:-}
 STARTUP_RUNS=${STARTUP_RUNS:-5}
 BOOT_RUNS=${BOOT_RUNS:-3}

@@ -59,6 +59,8 @@ public final class HeaderBlock {
     private int largestBytes;
     private int setCookieCount;
     private long setCookieBytes;
+    /** Where {@link #fillInPlace} found the block's end, or -1. */
+    private int blockEnd;
 
     HeaderBlock() {
     }
@@ -79,6 +81,22 @@ public final class HeaderBlock {
     /** Parses into this block, forgetting all it held before: what {@link #parse} does, without allocating. */
     HeaderBlock fill(byte[] b, int off, int len, int totalBytes) {
         return fill(b, off, len, totalBytes, true);
+    }
+
+    /**
+     * Parses the header block that starts at {@code b[off]}, finding its end in the same pass (a container writes
+     * the whole block in one write, body bytes often after it): returns the index after the line that ends it, by
+     * the rule {@link ResponseWire} follows a block with (a line of nothing but CRs, the block longer than 2 bytes),
+     * or -1 when it does not end before {@code end} or ends by that rule elsewhere than at the line this parse
+     * stops at; what this block then holds is to be parsed again. On a block end it holds what {@link #fill} of
+     * exactly the block's bytes gives.
+     */
+    int fillInPlace(byte[] b, int off, int end) {
+        fill(b, off, end - off, 0, true);
+        if (blockEnd > 0) {
+            totalBytes = blockEnd - off;
+        }
+        return blockEnd;
     }
 
     /** {@link #fill} with every line read by the general path: the reference the single-pass path is tested against. */
@@ -105,6 +123,7 @@ public final class HeaderBlock {
         h.largestBytes = 0;
         h.setCookieCount = 0;
         h.setCookieBytes = 0;
+        h.blockEnd = -1;
         int end = off + len;
         int lineStart = off;
         int lineNo = 0;
@@ -133,9 +152,11 @@ public final class HeaderBlock {
             }
             boolean crlf = i > lineStart && b[i - 1] == '\r';
             int lineEnd = crlf ? i - 1 : i;
+            boolean endsBlock = i - off + 1 > 2 && onlyCarriageReturns(b, lineStart, i);
             if (lineNo == 0) {
                 h.statusLine(b, lineStart, lineEnd);
             } else if (lineEnd == lineStart) {
+                h.blockEnd = endsBlock ? i + 1 : -1;
                 break; // the empty line ending the block
             } else {
                 int nameLen = h.headerLine(b, lineStart, lineEnd, lineNo);
@@ -150,12 +171,25 @@ public final class HeaderBlock {
             }
             lineNo++;
             lineStart = i + 1;
+            if (endsBlock) { // a line of two CRs or more, which the block's end rule counts as empty
+                h.blockEnd = i + 1;
+                break;
+            }
         }
         if (largestFrom >= 0) {
             h.keepLargestName(b, largestFrom, largestLen);
         }
         h.checkFraming();
         return h;
+    }
+
+    private static boolean onlyCarriageReturns(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] ascii(String s) {

@@ -177,9 +177,16 @@ public final class ResponseWire {
 
     private int head(byte[] b, int i, int end) {
         if (headTotal == 0) {
-            int blockEnd = endOfBlock(b, i, end);
+            // the usual case: the whole block in one write, read in place without copying it, in the pass that
+            // finds its end
+            int blockEnd = block.fillInPlace(b, i, end - i > keepHeadBytes ? i + keepHeadBytes : end);
             if (blockEnd > 0) {
-                // the usual case: the whole block in one write, read in place without copying it
+                headTotal = blockEnd - i;
+                endOfHead(block);
+                return blockEnd;
+            }
+            blockEnd = endOfBlock(b, i, end); // a block past the bytes kept, an edge case of the end rule, or split
+            if (blockEnd > 0) {
                 headTotal = blockEnd - i;
                 endOfHead(b, i, Math.min(headTotal, keepHeadBytes));
                 return blockEnd;
@@ -231,7 +238,11 @@ public final class ResponseWire {
     }
 
     private void endOfHead(byte[] b, int off, int len) {
-        HeaderBlock h = block.fill(b, off, len, headTotal); // an interim block is counted, then overwritten
+        endOfHead(block.fill(b, off, len, headTotal));
+    }
+
+    /** {@code h}, this wire's block, holds the header block that just ended (an interim one is counted, then overwritten). */
+    private void endOfHead(HeaderBlock h) {
         headKept = 0;
         headTotal = 0;
         lineLength = 0;

@@ -103,6 +103,30 @@ class ResponseWireTest {
         assertEquals(0, early.bodyBytes());
     }
 
+    /**
+     * Where a block ends when its last line is odd: the block read in place in one write (where its end is found in
+     * the parse) must end and judge as the block followed byte by byte does.
+     */
+    @Test
+    void oddBlockEndsAreFoundAlikeInPlaceAndByteByByte() {
+        String[] responses = {
+            "HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\r\nok", // a line of two CRs ends the block
+            "HTTP/1.1 200 \r\nContent-Length: 2\r\n\nok", // an empty line without its CR
+            "\n\nHTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok", // two LFs first: no end before 3 bytes
+            "\r\nHTTP/1.1 200 \r\nContent-Length: 2\r\n\r\nok", // a leading CRLF, read as the status line
+            "\r\r\nContent-Length: 2\r\n\r\nok", // the first line, all CRs: a block of its own
+            "HTTP/1.1 200 \r\nX-A: 1\r\n \r\nContent-Length: 2\r\n\r\nok", // a line of one space: not empty
+            "HTTP/1.1 200 \r\nContent-Length: 2\r\n\r\n\r\nok", // a CRLF after the end is body
+        };
+        for (String r : responses) {
+            ResponseWire w = feedEveryWay(false, r);
+            assertNotNull(w.finalHead(), r);
+        }
+        ResponseWire crcr = feedEveryWay(false, responses[0]);
+        assertEquals(1, crcr.finalHead().headerProblems().size(), "the CR line is judged: " + crcr.finalHead().headerProblems());
+        assertTrue(crcr.complete());
+    }
+
     @Test
     void headerBlockLargerThanTheDirectScratchArray() {
         String cookie = "Set-Cookie: a=" + "c".repeat(3000) + "\r\n";

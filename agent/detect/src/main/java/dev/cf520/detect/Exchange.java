@@ -17,6 +17,8 @@ public final class Exchange {
     public static final String[] CAPTURED_REQUEST_HEADERS = {
         "cf-ray", "cf-connecting-ip", "cf-ipcountry", "traceparent", "tracestate", "user-agent", "x-forwarded-for"
     };
+    /** {@link #CAPTURED_REQUEST_HEADERS} as bytes, for names matched in place. */
+    private static final byte[][] CAPTURED_NAMES = ascii(CAPTURED_REQUEST_HEADERS);
     public static final int CF_RAY = 0;
     public static final int CF_CONNECTING_IP = 1;
     public static final int CF_IPCOUNTRY = 2;
@@ -73,16 +75,11 @@ public final class Exchange {
 
     // ---- filled by the container adapter ------------------------------------------------------
 
-    /** Records one of {@link #CAPTURED_REQUEST_HEADERS}; other names are ignored. */
-    public void requestHeader(String lowerCaseName, String value) {
-        if (value == null) {
-            return;
-        }
-        for (int i = 0; i < CAPTURED_REQUEST_HEADERS.length; i++) {
-            if (CAPTURED_REQUEST_HEADERS[i].equals(lowerCaseName)) {
-                setRequestHeader(i, value);
-                return;
-            }
+    /** Records one of {@link #CAPTURED_REQUEST_HEADERS} (any case) as {@link #requestHeader(int, String)} does; other names are ignored. */
+    public void requestHeader(String name, String value) {
+        int index = capturedHeader(name);
+        if (index >= 0) {
+            requestHeader(index, value);
         }
     }
 
@@ -92,13 +89,20 @@ public final class Exchange {
      * look-up by name scans every header: seven look-ups scanned an edge's ~20 headers seven times).
      */
     public static int capturedHeader(byte[] b, int off, int len) {
-        for (int i = 0; i < CAPTURED_REQUEST_HEADERS.length; i++) {
-            String name = CAPTURED_REQUEST_HEADERS[i];
-            if (name.length() == len && asciiEqualsIgnoreCase(b, off, name)) {
+        for (int i = 0; i < CAPTURED_NAMES.length; i++) {
+            if (HeaderBlock.equalsIgnoreCase(b, off, len, CAPTURED_NAMES[i])) {
                 return i;
             }
         }
         return -1;
+    }
+
+    private static byte[][] ascii(String[] names) {
+        byte[][] b = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            b[i] = names[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        return b;
     }
 
     /** {@link #capturedHeader(byte[], int, int)} for a name the container holds as a String. */
@@ -109,19 +113,6 @@ public final class Exchange {
             }
         }
         return -1;
-    }
-
-    private static boolean asciiEqualsIgnoreCase(byte[] b, int off, String lower) {
-        for (int i = 0; i < lower.length(); i++) {
-            int c = b[off + i];
-            if (c >= 'A' && c <= 'Z') {
-                c += 32;
-            }
-            if (c != lower.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -251,7 +251,7 @@ public final class HeaderBlock {
     }
 
     /** {@code b[from..from+len)} equals the lower-case ASCII {@code lower}, ignoring case. */
-    private static boolean equalsIgnoreCase(byte[] b, int from, int len, byte[] lower) {
+    static boolean equalsIgnoreCase(byte[] b, int from, int len, byte[] lower) {
         if (len != lower.length) {
             return false;
         }

@@ -34,6 +34,8 @@
 # A change against the jar before it: BASE_JAR=<an earlier cf520-agent.jar> CONFIGS="none cf520-risky base-risky"
 # (configurations base and base-risky run that jar as cf520 and cf520-risky run this one); none-b is a second
 # JVM without an agent: how far two JVMs of the same configuration differ (JIT luck, code layout).
+# EDGE_HEADERS=1: every request carries the ten headers Cloudflare's edge adds or passes on (CF-Ray, CF-Connecting-IP,
+# X-Forwarded-For ...), as an origin behind it receives them; by default wrk sends Host only.
 # Other knobs: THREADS=2 CONNECTIONS=16 CONFIGS="none cf520 otel cf520-risky none-b" WARMUP_MIN=20 WARMUP_MAX=60
 # WARMUP_STEP=2 WARM_JIT_PCT=5 EXPORT_SETTLE=6
 # Output: the table on stdout and in bench/results/overhead-<timestamp>.md; the raw rows (.tsv) and
@@ -52,6 +54,7 @@ THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-16}
 CONFIGS=${CONFIGS:-"none cf520 otel cf520-risky none-b"}
 BASE_JAR=${BASE_JAR:-}
+EDGE_HEADERS=${EDGE_HEADERS:-0} # 1: every request carries the headers Cloudflare adds, as an origin behind it gets them
 STARTUP_RUNS=${STARTUP_RUNS:-5}
 BOOT_RUNS=${BOOT_RUNS:-3}
 PIN=${PIN:-1}
@@ -63,6 +66,15 @@ die() { echo "overhead.sh: $*" >&2; exit 1; }
 for v in SLICES SLICE WARMUP_MIN WARMUP_MAX WARMUP_STEP WARM_JIT_PCT EXPORT_SETTLE THREADS CONNECTIONS STARTUP_RUNS BOOT_RUNS; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || die "$v must be a whole number (got '${!v}')"
 done
+[[ "$EDGE_HEADERS" =~ ^[01]$ ]] || die "EDGE_HEADERS must be 0 or 1 (got '$EDGE_HEADERS')"
+WRK_HEADERS=()
+if [ "$EDGE_HEADERS" = 1 ]; then
+  # what Cloudflare's edge sends an origin on top of the visitor's request (one fixed Ray ID: the spans carry it)
+  WRK_HEADERS=(-H "CF-Ray: 8e39e2c50f3aab97-SJC" -H "CF-Connecting-IP: 203.0.113.7" -H "CF-IPCountry: NZ"
+    -H 'CF-Visitor: {"scheme":"https"}' -H "X-Forwarded-For: 203.0.113.7" -H "X-Forwarded-Proto: https"
+    -H "CDN-Loop: cloudflare; loops=1" -H "Accept-Encoding: gzip, br" -H "Accept: */*"
+    -H "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0")
+fi
 (( SLICES > 0 && SLICE > 0 && WARMUP_STEP > 0 && THREADS > 0 && CONNECTIONS >= THREADS )) \
   || die "SLICES, SLICE, WARMUP_STEP and THREADS must be > 0, CONNECTIONS >= THREADS"
 
@@ -195,7 +207,7 @@ NC=${#CONFIG_LIST[@]}; NE=${#ENDPOINTS[@]}
 est=$(( NC * (6 + WARMUP_MIN) + SLICES * NC * NE * (SLICE + 1) + EXPORT_SETTLE + NC * 8 \
         + STARTUP_RUNS * 12 + BOOT_RUNS * 35 + 10 ))
 echo "cf520 overhead benchmark: $NC origin JVMs alive at once, $SLICES slices x $NE endpoints x $NC configurations, ${SLICE} s each"
-echo "  wrk -t$THREADS -c$CONNECTIONS --latency; warm-up until the JIT settles (${WARMUP_MIN}-${WARMUP_MAX} s per JVM)"
+echo "  wrk -t$THREADS -c$CONNECTIONS --latency$([ "$EDGE_HEADERS" = 1 ] && echo ", Cloudflare's request headers"); warm-up until the JIT settles (${WARMUP_MIN}-${WARMUP_MAX} s per JVM)"
 echo "  $PLACEMENT"
 echo "  then time to first served request: demo x$STARTUP_RUNS, Spring Boot 4 x$BOOT_RUNS (interleaved launches)"
 echo "  estimated time: ~$(( est / 60 )) min $(( est % 60 )) s   (SLICES=N SLICE=S STARTUP_RUNS=N BOOT_RUNS=N to change)"
@@ -227,7 +239,7 @@ for cfg in "${CONFIG_LIST[@]}"; do
   read -r j0 c0 < <(jit_ticks "$pid")
   while :; do
     ep=${ENDPOINTS[$(( k % NE ))]}; k=$(( k + 1 ))
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_STEP}s" "http://127.0.0.1:${PORT_OF[$cfg]}$ep" >>"$RUN/$cfg.warmup.log" 2>&1 || true
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP_STEP}s" "${WRK_HEADERS[@]}" "http://127.0.0.1:${PORT_OF[$cfg]}$ep" >>"$RUN/$cfg.warmup.log" 2>&1 || true
     warm=$(( warm + WARMUP_STEP ))
     read -r j1 c1 < <(jit_ticks "$pid")
     share=$(( 100 * (j1 - j0) / ( c1 - c0 > 0 ? c1 - c0 : 1 ) ))
@@ -257,7 +269,7 @@ for s in $(seq "$SLICES"); do
       kill -0 "$pid" 2>/dev/null || die "$cfg: the origin JVM died (see $RUN/$cfg.jvm.log)"
       c0=$(cpu_ticks "$pid")
       ok=1; note=""
-      "${ONLOAD[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SLICE}s" --latency -s bench/wrk_report.lua \
+      "${ONLOAD[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SLICE}s" --latency -s bench/wrk_report.lua "${WRK_HEADERS[@]}" \
         "http://127.0.0.1:${PORT_OF[$cfg]}$ep" >"$RUN/$tag.wrk.log" 2>&1 || { ok=0; note="wrk-exit"; }
       out=$(cat "$RUN/$tag.wrk.log")
       line=$(grep '^CF520BENCH' <<<"$out" || true)
@@ -318,7 +330,7 @@ python3 bench/overhead_report.py "$RAW" "$JVMS" \
   --startup "$STARTUP_LOG" --boot-startup "$BOOT_LOG" --clk-tck "$(getconf CLK_TCK)" --threads-dir "$RUN" \
   --meta "stamp=$STAMP" "slices=$SLICES" "slice=${SLICE}s" \
          "warmup=until the JIT compiler threads use < ${WARM_JIT_PCT} % of the JVM's CPU over ${WARMUP_STEP} s (${WARMUP_MIN}-${WARMUP_MAX} s, endpoints alternating, JVM on both CPUs)" \
-         "wrk=-t$THREADS -c$CONNECTIONS --latency" "placement=$PLACEMENT" \
+         "wrk=-t$THREADS -c$CONNECTIONS --latency$([ "$EDGE_HEADERS" = 1 ] && echo ", with Cloudflare's request headers (EDGE_HEADERS=1: CF-Ray, CF-Connecting-IP, CF-IPCountry, CF-Visitor, X-Forwarded-For/-Proto, CDN-Loop, Accept-Encoding, Accept, a browser's User-Agent)")" "placement=$PLACEMENT" \
          "jvm=$("$JAVA_BIN" -version 2>&1 | head -1)" "jvm_flags=${JVM_FLAGS[*]}" \
          "elapsed=${ELAPSED}s" "cpus=$(nproc)" "raw=$RAW" >"$OUT"
 cat "$OUT"

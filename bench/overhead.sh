@@ -330,7 +330,7 @@ python3 bench/overhead_report.py "$RAW" "$JVMS" \
   --startup "$STARTUP_LOG" --boot-startup "$BOOT_LOG" --clk-tck "$(getconf CLK_TCK)" --threads-dir "$RUN" \
   --meta "stamp=$STAMP" "slices=$SLICES" "slice=${SLICE}s" \
          "warmup=until the JIT compiler threads use < ${WARM_JIT_PCT} % of the JVM's CPU over ${WARMUP_STEP} s (${WARMUP_MIN}-${WARMUP_MAX} s, endpoints alternating, JVM on both CPUs)" \
-         "wrk=-t$THREADS -c$CONNECTIONS --latency$([ "$EDGE_HEADERS" = 1 ] && echo ", with Cloudflare's request headers (EDGE_HEADERS=1: CF-Ray, CF-Connecting-IP, CF-IPCountry, CF-Visitor, X-Forwarded-For/-Proto, CDN-Loop, Accept-Encoding, Accept, a browser's User-Agent)")" "placement=$PLACEMENT" \
+         "wrk=-t$THREADS -c$CONNECTIONS --latency$([ "$EDGE_HEADERS" = 1 ] && echo ", with Cloudflare's request headers (EDGE_HEADERS=1: $(printf '%s\n' "${WRK_HEADERS[@]}" | grep -v '^-H$' | cut -d: -f1 | paste -sd, - | sed 's/,/, /g'))")" "placement=$PLACEMENT" \
          "jvm=$("$JAVA_BIN" -version 2>&1 | head -1)" "jvm_flags=${JVM_FLAGS[*]}" \
          "elapsed=${ELAPSED}s" "cpus=$(nproc)" "raw=$RAW" >"$OUT"
 cat "$OUT"

@@ -100,7 +100,7 @@ public final class Exchange {
     private static byte[][] ascii(String[] names) {
         byte[][] b = new byte[names.length][];
         for (int i = 0; i < names.length; i++) {
-            b[i] = names[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            b[i] = HeaderBlock.ascii(names[i]);
         }
         return b;
     }

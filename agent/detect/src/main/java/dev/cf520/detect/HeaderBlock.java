@@ -192,7 +192,7 @@ public final class HeaderBlock {
         return true;
     }
 
-    private static byte[] ascii(String s) {
+    static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 

@@ -34,10 +34,7 @@ public final class RequestAdvice {
             HttpFields headers = req.getHeaders();
             for (int i = 0, n = headers.size(); i < n; i++) { // one walk: headers.get(name) scans them all for each name
                 HttpField f = headers.getField(i);
-                int captured = Exchange.capturedHeader(f.getName());
-                if (captured >= 0) {
-                    x.requestHeader(captured, f.getValue());
-                }
+                x.requestHeader(f.getName(), f.getValue()); // a field's value is a String already: no cost for the others
             }
             x.peer(Request.getRemoteAddr(req));
             x.server(Request.getServerName(req), Request.getServerPort(req));

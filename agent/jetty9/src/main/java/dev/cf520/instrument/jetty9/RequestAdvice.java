@@ -29,10 +29,7 @@ public final class RequestAdvice {
         HttpFields fields = meta.getFields();
         for (int i = 0, n = fields.size(); i < n; i++) { // one walk: fields.get(name) scans them all for each name
             HttpField f = fields.getField(i);
-            int captured = Exchange.capturedHeader(f.getName());
-            if (captured >= 0) {
-                x.requestHeader(captured, f.getValue());
-            }
+            x.requestHeader(f.getName(), f.getValue()); // a field's value is a String already: no cost for the others
         }
         InetSocketAddress peer = channel.getRemoteAddress();
         if (peer != null && peer.getAddress() != null) {
